@@ -25,6 +25,10 @@
 //   bits the decision depended on (OVS "megaflow" wildcards). The UI uses it to explain why
 //   a rule matched.
 //
+//   Counters: lookup() does not touch a rule. The caller that forwards a packet through a
+//   rule (the pipeline) adds to nPackets/nBytes and sets 'used' to the current time; 'used'
+//   never moves backwards, which lets the table keep expiry times as lower bounds.
+//
 // Invariants
 //   - Every FlowEntry is owned by exactly one table; pointers to it stay valid until it is
 //     removed (removal goes through the table and is reported to the removal callback).
@@ -62,7 +66,7 @@ struct FlowSpec {
 
 /// A rule installed in a table.
 struct FlowEntry {
-    FlowSpec spec;
+    FlowSpec spec;                 ///< As installed; checkOverlap/resetCounts always false.
     std::uint8_t tableId = 0;
     std::uint64_t id = 0;          ///< Unique per table, increasing with insertion order.
     bool learned = false;          ///< Installed (or last refreshed) by a learn action.
@@ -70,7 +74,9 @@ struct FlowEntry {
     std::uint64_t nBytes = 0;
     SimTime created = 0;           ///< When first added (kept across learn refreshes).
     SimTime modified = 0;          ///< Last add/modify/learn refresh; hard timeout counts from here.
-    SimTime used = 0;              ///< Last packet hit (or 'modified' if never hit).
+    SimTime used = 0;              ///< Last packet hit (or 'modified' if never hit), set by
+                                   ///  the caller on each hit; never decreases. A replacing
+                                   ///  add or a modify carries it over (as OVS does).
 
     /// Absolute time at which this rule expires, or nullopt if it has no timeout.
     std::optional<SimTime> expiresAt() const;
@@ -86,6 +92,9 @@ struct FlowMod {
                                        ///  equals spec.cookie & mask.
     std::uint32_t outPort = ofp::kNone;  ///< For delete: only rules that output to it.
     bool modifyCookie = false;         ///< Modify: cookie given without mask replaces cookies.
+                                       ///  (ovs-ofctl over OF1.0/NXM sends cookie 0 when none
+                                       ///  is given, so mod-flows without cookie= and without
+                                       ///  a mask resets cookies to 0 in OVS 3.1.)
     static constexpr std::uint8_t kAllTables = 255;
 };
 
@@ -103,7 +112,9 @@ public:
     /// Number of distinct masks (subtables) currently in use.
     std::size_t maskCount() const;
 
-    /// Called for every rule removed or replaced, just before it is destroyed.
+    /// Called for every rule removed or replaced, just before it is destroyed (after it has
+    /// left the table). The callback must not modify the table. Destroying the table does
+    /// not call it.
     void setRemovedCallback(RemovedCallback cb) { m_onRemoved = std::move(cb); }
 
     /// Finds the highest-priority rule covering 'key' (ties: oldest). ORs the consulted
@@ -111,23 +122,36 @@ public:
     FlowEntry* lookup(const FlowKey& key, FlowMask* wc = nullptr) const;
 
     /// OFPFC_ADD: inserts 'spec' at time 'now'. An existing rule with the same match and
-    /// priority is replaced (reported as Replaced); its counters are kept only when
-    /// !spec.resetCounts. Fails with Overlap when spec.checkOverlap and another rule of the
-    /// same priority could match a packet this one matches.
+    /// priority is replaced (reported as Replaced) by a new entry (new id, created = now, the
+    /// new cookie and timeouts); its counters are kept only when !spec.resetCounts (OpenFlow
+    /// 1.0 resets them on every add, so the ovs-ofctl layer sets it), 'used' always. Fails
+    /// with Overlap when spec.checkOverlap, no identical rule exists, and another rule of the
+    /// same priority could match a packet this one matches. The match is normalized.
     Result<FlowEntry*> add(FlowSpec spec, SimTime now);
 
     /// Learn-action add: like add(), but an existing identical (match, priority) rule is
-    /// refreshed in place: actions, cookie and timeouts replaced, 'modified' reset to 'now',
-    /// counters and 'created' kept, marked learned.
+    /// refreshed in place (same entry and id, no callback): actions, cookie and timeouts
+    /// replaced, 'modified' reset to 'now', counters, 'used' and 'created' kept, marked
+    /// learned. A new rule is marked learned too. Never fails (no overlap check).
     FlowEntry* learn(FlowSpec spec, SimTime now);
 
     /// Applies a Modify/ModifyStrict/Delete/DeleteStrict (or Add) flow-mod to this table.
-    /// Modify replaces actions (and cookie when requested) of the selected rules, keeping
-    /// counters and timeouts; when it selects nothing it acts as Add (OpenFlow 1.0).
-    /// Returns the number of rules affected.
+    /// mod.table must be id() or kAllTables (else InvalidArgument). Loose commands select the
+    /// rules matchCoveredBy() the filter, whatever their priority; strict ones the rule with
+    /// the identical match and priority; both then filter on the cookie (cookieMask), and
+    /// deletes on mod.outPort (actionsOutputTo(), kNone = any). Modify replaces actions (and
+    /// cookie when modifyCookie) of the selected rules and sets 'modified' = now, keeping
+    /// counters ('used' too; reset when spec.resetCounts), timeouts, flags and 'created'.
+    /// When it selects nothing it acts as Add (OpenFlow 1.0), unless cookieMask != 0 or
+    /// mod.table is kAllTables (OVS then adds to table 0 once no table matched: the caller
+    /// does that by applying the mod to table 0 with table = 0). Deleted rules are reported
+    /// as Delete, in id order. Returns the number of rules affected (1 for an add), or the
+    /// add's error (Overlap).
     Result<std::size_t> apply(const FlowMod& mod, SimTime now);
 
-    /// Removes every rule whose idle or hard timeout has passed at 'now'. Returns the count.
+    /// Removes every rule whose expiresAt() <= 'now', reported as HardTimeout or IdleTimeout
+    /// after whichever ran out first (HardTimeout on a tie, as OVS checks it first), in
+    /// order of expiry time then id. Returns the count.
     std::size_t expire(SimTime now);
     /// Earliest expiry time among rules with timeouts, or nullopt.
     std::optional<SimTime> nextExpiry() const;
@@ -141,6 +165,11 @@ public:
     std::vector<FlowEntry*> entries() const;
     /// Finds the rule with exactly this match and priority.
     FlowEntry* findExact(const Match& match, std::uint16_t priority) const;
+
+    /// Checks the classifier's internal invariants (subtable order and max priorities, bucket
+    /// order, hash tables, expiry queue); aborts through NLAB_ASSERT on a violation. O(n);
+    /// for tests.
+    void checkInvariants() const;
 
 private:
     struct Impl;
