@@ -61,7 +61,7 @@ std::string quoteCommand(const std::vector<std::string>& argv) {
 
 /// Environment for child processes: ours, with the sbin directories (where Debian puts
 /// ovs-vswitchd and ovsdb-server) appended to PATH when missing.
-std::vector<std::string> childEnvironment() {
+std::vector<std::string> childEnvironment(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> env;
     bool havePath = false;
     for (char** e = environ; e && *e; ++e) {
@@ -77,6 +77,11 @@ std::vector<std::string> childEnvironment() {
         env.push_back(std::move(var));
     }
     if (!havePath) env.emplace_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    for (const auto& var : extra) {
+        const std::string name = var.substr(0, var.find('=') + 1);
+        std::erase_if(env, [&](const std::string& e) { return e.rfind(name, 0) == 0; });
+        env.push_back(var);
+    }
     return env;
 }
 
@@ -88,7 +93,8 @@ struct ProcessResult {
 
 /// Runs 'argv' (argv[0] looked up in PATH) with stdin from /dev/null, capturing stdout and
 /// stderr. Throws OracleError only when the process cannot be started.
-ProcessResult runProcess(const std::vector<std::string>& argv) {
+ProcessResult runProcess(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& extraEnv = {}) {
     int outPipe[2];
     int errPipe[2];
     if (pipe2(outPipe, O_CLOEXEC) != 0 || pipe2(errPipe, O_CLOEXEC) != 0) {
@@ -100,7 +106,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv) {
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
 
-    std::vector<std::string> envStrings = childEnvironment();
+    std::vector<std::string> envStrings = childEnvironment(extraEnv);
     std::vector<char*> envp;
     for (auto& s : envStrings) envp.push_back(s.data());
     envp.push_back(nullptr);
@@ -459,6 +465,16 @@ std::vector<std::uint8_t> fromHex(std::string_view hex) {
     return out;
 }
 
+void PrintTo(const TxFrame& frame, std::ostream* os) { *os << frame.port << ": " << toHex(frame.bytes); }
+
+void PrintTo(const DumpedFlow& flow, std::ostream* os) { *os << flow.text(); }
+
+void PrintTo(const FdbEntry& entry, std::ostream* os) {
+    char mac[20];
+    std::snprintf(mac, sizeof mac, "%012llx", static_cast<unsigned long long>(entry.mac));
+    *os << "port " << entry.port << " vlan " << entry.vlan << " mac " << mac;
+}
+
 std::string DumpedFlow::text() const {
     std::string out = "table=" + std::to_string(table) + ", ";
     if (cookie != 0) {
@@ -664,13 +680,15 @@ std::string OvsOracle::logTail(int lines) const {
     return out;
 }
 
-std::string OvsOracle::runTool(const std::string& subcommand,
-                               const std::vector<std::string>& args) {
+std::string OvsOracle::runTool(const std::string& subcommand, const std::vector<std::string>& args,
+                               const std::vector<std::string>& env) {
     std::vector<std::string> argv = {oracleToolPath(), subcommand, m_dir};
     argv.insert(argv.end(), args.begin(), args.end());
-    const ProcessResult r = runProcess(argv);
+    const ProcessResult r = runProcess(argv, env);
     if (r.status != 0) {
-        std::string msg = "`" + quoteCommand(argv) + "` failed with exit status " +
+        std::string shownEnv;
+        for (const auto& e : env) shownEnv += quoteCommand({e}) + " ";
+        std::string msg = "`" + shownEnv + quoteCommand(argv) + "` failed with exit status " +
                           std::to_string(r.status);
         if (!r.err.empty()) msg += "\nstderr:\n" + r.err;
         if (!r.out.empty()) msg += "\nstdout:\n" + r.out;
@@ -717,6 +735,15 @@ void OvsOracle::addBridge(const std::string& bridge, const std::vector<OraclePor
     }
     runTool("bridge", args);
     for (const auto& p : ports) m_ports[p.name] = PortInfo{bridge, p.ofport, p.type};
+    recordLocalPort(bridge);
+}
+
+void OvsOracle::recordLocalPort(const std::string& bridge) {
+    // The bridge's own internal port (LOCAL) records what it transmits too, so frames that
+    // NORMAL floods to it or "output:LOCAL" sends are compared like any other port's.
+    runTool("vsctl", {"set", "interface", bridge,
+                      "options:tx_pcap=" + m_dir + "/pcap/" + bridge + "-tx.pcap"});
+    m_ports[bridge] = PortInfo{bridge, 65534, "internal"};
 }
 
 void OvsOracle::setPortVlans(const std::string& port, std::optional<std::uint16_t> tag,
@@ -740,6 +767,7 @@ void OvsOracle::setupIcehouse() {
     m_ports["patch-int"] = PortInfo{"br-tun", 1, "dummy"};
     m_ports["gre-1"] = PortInfo{"br-tun", 2, "gre"};
     m_ports["p0"] = PortInfo{"br-phy", 1, "dummy"};
+    recordLocalPort("br-tun");
 }
 
 void OvsOracle::setupUnderlay(const std::string& localCidr, const std::string& remoteIp,
@@ -750,7 +778,8 @@ void OvsOracle::setupUnderlay(const std::string& localCidr, const std::string& r
     m_ports["p0"] = PortInfo{"br-phy", 1, "dummy"};
 }
 
-void OvsOracle::addFlows(const std::string& bridge, const std::string& text) {
+void OvsOracle::loadFlows(const std::string& bridge, const std::string& text,
+                          const std::string& ofctlOptions, bool replace) {
     const std::string file = m_dir + "/flows-" + std::to_string(++m_tempCounter) + ".txt";
     {
         std::ofstream out(file);
@@ -758,22 +787,27 @@ void OvsOracle::addFlows(const std::string& bridge, const std::string& text) {
         if (!text.empty() && text.back() != '\n') out << '\n';
         if (!out) throw OracleError("cannot write " + file);
     }
-    runTool("flows", {bridge, file});
+    std::vector<std::string> args = {bridge, file};
+    if (replace) args.emplace_back("--replace");
+    std::vector<std::string> env;
+    if (!ofctlOptions.empty()) env.push_back("OFCTL_OPTS=" + ofctlOptions);
+    try {
+        runTool("flows", args, env);
+    } catch (const OracleError& e) {
+        throw OracleError(std::string(e.what()) + "\nflows:\n" + text);
+    }
     std::error_code ec;
     fs::remove(file, ec);
 }
 
-void OvsOracle::replaceFlows(const std::string& bridge, const std::string& text) {
-    const std::string file = m_dir + "/flows-" + std::to_string(++m_tempCounter) + ".txt";
-    {
-        std::ofstream out(file);
-        out << text;
-        if (!text.empty() && text.back() != '\n') out << '\n';
-        if (!out) throw OracleError("cannot write " + file);
-    }
-    runTool("flows", {bridge, file, "--replace"});
-    std::error_code ec;
-    fs::remove(file, ec);
+void OvsOracle::addFlows(const std::string& bridge, const std::string& text,
+                         const std::string& ofctlOptions) {
+    loadFlows(bridge, text, ofctlOptions, false);
+}
+
+void OvsOracle::replaceFlows(const std::string& bridge, const std::string& text,
+                             const std::string& ofctlOptions) {
+    loadFlows(bridge, text, ofctlOptions, true);
 }
 
 const OvsOracle::PortInfo& OvsOracle::resolvePort(const std::string& bridge,

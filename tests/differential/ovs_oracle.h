@@ -43,6 +43,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -105,6 +106,9 @@ struct TxFrame {
     friend bool operator==(const TxFrame&, const TxFrame&) = default;
 };
 
+/// gtest printer: "port: hex".
+void PrintTo(const TxFrame& frame, std::ostream* os);
+
 /// One flow of a dump, normalized: statistics (duration, counters, ages) dropped.
 struct DumpedFlow {
     int table = 0;
@@ -143,6 +147,10 @@ struct FdbEntry {
     friend auto operator<=>(const FdbEntry&, const FdbEntry&) = default;
 };
 
+/// gtest printers.
+void PrintTo(const DumpedFlow& flow, std::ostream* os);
+void PrintTo(const FdbEntry& entry, std::ostream* os);
+
 /// Parses `ovs-appctl fdb/show` output (ages ignored); sorted.
 std::vector<FdbEntry> parseFdbShow(std::string_view text);
 
@@ -166,21 +174,27 @@ public:
     const std::string& dir() const { return m_dir; }
 
     /// `ovs-oracle bridge`: adds 'bridge' (datapath dummy, fail-mode secure) with 'ports'.
+    /// The bridge's LOCAL port records its transmissions too (as port name 'bridge').
     void addBridge(const std::string& bridge, const std::vector<OraclePort>& ports);
     /// Like `ovs-vsctl set port NAME tag=N` / `trunks=...` (NORMAL access/trunk ports).
     void setPortVlans(const std::string& port, std::optional<std::uint16_t> tag,
                       const std::vector<std::uint16_t>& trunks);
     /// `ovs-oracle icehouse`: br-tun with patch-int=1 (dummy) and gre-1=2 (GRE to
-    /// 10.10.100.139, key=flow), plus br-phy/p0 as the underlay with local IP 10.10.100.1.
+    /// 10.10.100.139, key=flow), plus br-phy/p0 as the underlay with local IP 10.10.100.1
+    /// (next hop aa:bb:cc:00:01:39, br-phy's MAC aa:55:aa:55:00:00). br-tun's LOCAL records.
     void setupIcehouse();
     /// `ovs-oracle underlay`: br-phy + dummy port p0 so tunnel ports can transmit.
     void setupUnderlay(const std::string& localCidr, const std::string& remoteIp,
                        const std::string& remoteMac = {});
 
     /// `ovs-oracle flows`: adds the flows in 'text' (ovs-ofctl add-flows syntax, via a file).
-    void addFlows(const std::string& bridge, const std::string& text);
+    /// 'ofctlOptions' (e.g. "-O OpenFlow13") go to ovs-ofctl through OFCTL_OPTS; the default
+    /// is OpenFlow 1.0 + NXM, like the Icehouse agent.
+    void addFlows(const std::string& bridge, const std::string& text,
+                  const std::string& ofctlOptions = {});
     /// Deletes every flow of 'bridge', then adds 'text' (`flows ... --replace`).
-    void replaceFlows(const std::string& bridge, const std::string& text);
+    void replaceFlows(const std::string& bridge, const std::string& text,
+                      const std::string& ofctlOptions = {});
 
     /// Processes 'frame' as if it arrived on 'port' (a name or OpenFlow number) of 'bridge'
     /// and returns every frame any dummy port transmitted meanwhile, grouped by port name
@@ -210,8 +224,10 @@ public:
     /// Runs an ovs-appctl command against this instance's ovs-vswitchd (JSON-RPC over its
     /// unixctl socket); returns its output. Throws OracleError with OVS's error text.
     std::string appctl(const std::vector<std::string>& args);
-    /// Runs `ovs-oracle SUBCOMMAND DIR ARGS...`; returns stdout. Throws on non-zero exit.
-    std::string runTool(const std::string& subcommand, const std::vector<std::string>& args);
+    /// Runs `ovs-oracle SUBCOMMAND DIR ARGS...` with 'env' ("NAME=VALUE") added to the
+    /// environment; returns stdout. Throws OracleError on a non-zero exit.
+    std::string runTool(const std::string& subcommand, const std::vector<std::string>& args,
+                        const std::vector<std::string>& env = {});
 
     /// The last 'lines' lines of ovs-vswitchd.log (for failure messages).
     std::string logTail(int lines = 20) const;
@@ -228,6 +244,9 @@ private:
     std::vector<TxFrame> newTxFrames(const std::map<std::string, std::uintmax_t>& before) const;
     std::string unixctlPath() const;
     void stop() noexcept;
+    void recordLocalPort(const std::string& bridge);
+    void loadFlows(const std::string& bridge, const std::string& text,
+                   const std::string& ofctlOptions, bool replace);
 
     std::string m_dir;
     std::map<std::string, PortInfo> m_ports;  // port name -> where it is
