@@ -395,6 +395,64 @@ std::string readFileFrom(const std::string& path, std::uintmax_t offset) {
     return ss.str();
 }
 
+// ---- Cleanup on fatal signals ------------------------------------------------------------
+// Destructors do not run when the test process dies from a signal (an engine crash, an
+// abort, a closed output pipe, ctest's timeout SIGTERM). The daemons were started detached
+// and would outlive it, so their PIDs are registered here and a handler sends them SIGTERM
+// before letting the signal take its previous course.
+
+constexpr int kMaxDaemons = 64;
+volatile sig_atomic_t g_daemonPids[kMaxDaemons] = {};
+constexpr int kFatalSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGABRT,
+                                 SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+struct sigaction g_previous[sizeof kFatalSignals / sizeof kFatalSignals[0]];
+
+extern "C" void onFatalSignal(int sig) {
+    for (int i = 0; i < kMaxDaemons; ++i) {
+        const pid_t pid = pid_t(g_daemonPids[i]);
+        if (pid > 1) kill(pid, SIGTERM);
+    }
+    for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
+        if (kFatalSignals[i] == sig) sigaction(sig, &g_previous[i], nullptr);
+    }
+    raise(sig);
+}
+
+void installSignalCleanup() {
+    static const bool installed = [] {
+        for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
+            struct sigaction sa {};
+            sa.sa_handler = onFatalSignal;
+            sigemptyset(&sa.sa_mask);
+            sigaction(kFatalSignals[i], &sa, &g_previous[i]);
+        }
+        return true;
+    }();
+    (void)installed;
+}
+
+void registerDaemon(pid_t pid) {
+    for (int i = 0; i < kMaxDaemons; ++i) {
+        if (g_daemonPids[i] == 0) {
+            g_daemonPids[i] = pid;
+            return;
+        }
+    }
+}
+
+void unregisterDaemon(pid_t pid) {
+    for (int i = 0; i < kMaxDaemons; ++i) {
+        if (g_daemonPids[i] == pid) g_daemonPids[i] = 0;
+    }
+}
+
+pid_t readPidFile(const std::string& path) {
+    std::ifstream in(path);
+    long pid = 0;
+    if (!(in >> pid) || pid <= 1) return 0;
+    return pid_t(pid);
+}
+
 }  // namespace
 
 // ---- free functions ----------------------------------------------------------------------
@@ -593,7 +651,11 @@ OvsOracle::OvsOracle() {
     m_dir = tmpl;
     try {
         m_running = true;  // from here on, stop() must run on failure
+        installSignalCleanup();
         runTool("start", {});
+        for (const char* daemon : {"ovs-vswitchd", "ovsdb-server"}) {
+            if (const pid_t pid = readPidFile(m_dir + "/" + daemon + ".pid")) registerDaemon(pid);
+        }
         runTool("vsctl", {"set", "Open_vSwitch", ".", "other_config:flow-limit=0"});
     } catch (...) {
         stop();
@@ -650,9 +712,12 @@ void OvsOracle::stop() noexcept {
             kill(pid, SIGKILL);
         }
     }
+    for (const char* daemon : {"ovs-vswitchd", "ovsdb-server"}) {
+        if (const pid_t pid = readPidFile(m_dir + "/" + daemon + ".pid")) unregisterDaemon(pid);
+    }
     // The script's own stop as a safety net (it reports "not running" for both now).
     try {
-        const ProcessResult r = runProcess({oracleToolPath(), "stop", m_dir});
+        const ProcessResult r = runProcess({"bash", oracleToolPath(), "stop", m_dir});
         if (r.status != 0) {
             std::cerr << "ovs-oracle stop " << m_dir << " failed (exit " << r.status
                       << "): " << r.err << r.out;
@@ -682,7 +747,8 @@ std::string OvsOracle::logTail(int lines) const {
 
 std::string OvsOracle::runTool(const std::string& subcommand, const std::vector<std::string>& args,
                                const std::vector<std::string>& env) {
-    std::vector<std::string> argv = {oracleToolPath(), subcommand, m_dir};
+    // Through bash: the script works even from a copy of shared/ without execute bits.
+    std::vector<std::string> argv = {"bash", oracleToolPath(), subcommand, m_dir};
     argv.insert(argv.end(), args.begin(), args.end());
     const ProcessResult r = runProcess(argv, env);
     if (r.status != 0) {

@@ -448,7 +448,13 @@ struct Builder {
     /// One action of a rule in 'table' of class 'proto'.
     std::string action(int table, ProtoClass proto) {
         const int r = rng.range(0, 103);
-        if (r < 22) return "output:" + outputPort();
+        if (r < 20) return "output:" + outputPort();
+        if (r < 22) {
+            // Reserved ports: LOCAL (recorded on both sides), FLOOD, ALL, NORMAL.
+            static const std::vector<std::string> kSpecial = {"LOCAL", "output:LOCAL", "FLOOD",
+                                                              "ALL", "NORMAL"};
+            return rng.pick(kSpecial);
+        }
         if (r < 26) return "IN_PORT";
         if (r < 44) {
             if (auto t = resubmitTarget(table)) return "resubmit(," + std::to_string(*t) + ")";
@@ -667,6 +673,20 @@ std::vector<RandomFrame> generateFrames(const RandomFlowTable& table, int count,
         }
         f.key.in_port = f.inPort;
         f.bytes = engine::composeFrame(f.key, f.payloadBytes);
+        if (f.key.dl_type == engine::eth_type::kIpv4 && rng.chance(8)) {
+            // An IPv4 fragment: the first (MF) or a later one (offset 64 bytes).
+            const bool first = rng.chance(50);
+            const std::size_t l3 = (f.key.vlan_tci & engine::kVlanCfi) ? 18 : 14;
+            f.bytes[l3 + 6] = first ? 0x20 : 0x00;
+            f.bytes[l3 + 7] = first ? 0x00 : 0x08;
+            f.bytes[l3 + 10] = f.bytes[l3 + 11] = 0;
+            std::uint32_t sum = 0;
+            for (std::size_t b = 0; b < 20; b += 2) sum += std::uint32_t(f.bytes[l3 + b] << 8 | f.bytes[l3 + b + 1]);
+            while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+            f.bytes[l3 + 10] = std::uint8_t(~sum >> 8);
+            f.bytes[l3 + 11] = std::uint8_t(~sum);
+            f.origin += first ? ", made a first fragment" : ", made a later fragment";
+        }
         frames.push_back(std::move(f));
     }
     return frames;
