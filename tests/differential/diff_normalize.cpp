@@ -1,14 +1,14 @@
 #include "tests/differential/diff_normalize.h"
 
-#include <algorithm>
-#include <cstdio>
-#include <exception>
-
 #include "engine/codec/frame_decode.h"
 #include "engine/codec/tunnel.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/flow/ofctl_parse.h"
 #include "engine/packet/addresses.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
 
 namespace nlab::difftest {
 
@@ -16,13 +16,16 @@ std::vector<TxFrame> normalizeOutputs(std::vector<TxFrame> frames,
                                       const std::vector<TunnelPortInfo>& tunnels,
                                       const std::string& underlayNic) {
     for (auto& f : frames) {
-        if (f.port != underlayNic) continue;
+        if (f.port != underlayNic)
+            continue;
         const auto d = engine::decapsulate(f.bytes);
-        if (!d) continue;
+        if (!d)
+            continue;
         const auto t = std::find_if(tunnels.begin(), tunnels.end(), [&](const TunnelPortInfo& i) {
             return i.remoteIp == d->outerDst;
         });
-        if (t == tunnels.end()) continue;
+        if (t == tunnels.end())
+            continue;
         char label[160];
         std::snprintf(label, sizeof label, "%s [%s key=0x%llx remote=%s]", t->name.c_str(),
                       d->kind == engine::Decapsulated::Kind::Gre ? "gre" : "vxlan",
@@ -54,7 +57,8 @@ std::string canonicalFlowText(const DumpedFlow& flow) {
 std::vector<std::string> canonicalFlows(const std::vector<DumpedFlow>& flows) {
     std::vector<std::string> out;
     out.reserve(flows.size());
-    for (const auto& f : flows) out.push_back(canonicalFlowText(f));
+    for (const auto& f : flows)
+        out.push_back(canonicalFlowText(f));
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -64,16 +68,20 @@ std::string describeFrame(std::span<const std::uint8_t> frame) {
 }
 
 std::string describeOutputs(const std::vector<TxFrame>& frames) {
-    if (frames.empty()) return "  (nothing)\n";
+    if (frames.empty())
+        return "  (nothing)\n";
     std::string out;
-    for (const auto& f : frames) out += "  " + f.port + ": " + describeFrame(f.bytes) + "\n";
+    for (const auto& f : frames)
+        out += "  " + f.port + ": " + describeFrame(f.bytes) + "\n";
     return out;
 }
 
 std::string describeLines(const std::vector<std::string>& lines) {
-    if (lines.empty()) return "  (none)\n";
+    if (lines.empty())
+        return "  (none)\n";
     std::string out;
-    for (const auto& l : lines) out += "  " + l + "\n";
+    for (const auto& l : lines)
+        out += "  " + l + "\n";
     return out;
 }
 

@@ -30,18 +30,18 @@
 // Invariants
 //   Every function here treats both sides identically.
 
+#include "tests/differential/ovs_oracle.h"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "tests/differential/ovs_oracle.h"
-
 namespace nlab::difftest {
 
 /// A tunnel port as the normalization needs to know it.
 struct TunnelPortInfo {
-    std::string name;          ///< "gre-1".
+    std::string name;            ///< "gre-1".
     std::uint32_t remoteIp = 0;  ///< Host order.
 };
 

@@ -1,11 +1,11 @@
 #include "tests/differential/engine_harness.h"
 
+#include "engine/core/trace.h"
+#include "engine/flow/ofctl_format.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
-
-#include "engine/core/trace.h"
-#include "engine/flow/ofctl_format.h"
 
 namespace nlab::difftest {
 
@@ -14,9 +14,10 @@ using namespace engine;  // NOLINT(google-build-using-namespace): a .cpp of test
 EngineHarness::EngineHarness(const std::string& bridge, OvsBridge::FailMode failMode)
     : m_bridge(std::make_unique<OvsBridge>(bridge, m_clock, nullptr, failMode)) {
     const std::string local = bridge;
-    const Status s = m_bridge->setPortSink(
-        local, [this, local](Packet&& p) { record(local, std::move(p)); });
-    if (!s.ok()) throw std::runtime_error("engine: cannot attach LOCAL sink: " + s.error().message);
+    const Status s =
+        m_bridge->setPortSink(local, [this, local](Packet&& p) { record(local, std::move(p)); });
+    if (!s.ok())
+        throw std::runtime_error("engine: cannot attach LOCAL sink: " + s.error().message);
 }
 
 EngineHarness::~EngineHarness() = default;
@@ -29,11 +30,13 @@ std::uint32_t EngineHarness::addPort(PortConfig config) {
     const std::string name = config.name;
     const bool hasSink = config.type == PortType::Internal || config.type == PortType::System;
     auto r = m_bridge->addPort(std::move(config));
-    if (!r.ok()) throw std::runtime_error("engine: addPort " + name + ": " + r.error().message);
+    if (!r.ok())
+        throw std::runtime_error("engine: addPort " + name + ": " + r.error().message);
     if (hasSink) {
         const Status s =
             m_bridge->setPortSink(name, [this, name](Packet&& p) { record(name, std::move(p)); });
-        if (!s.ok()) throw std::runtime_error("engine: setPortSink " + name + ": " + s.error().message);
+        if (!s.ok())
+            throw std::runtime_error("engine: setPortSink " + name + ": " + s.error().message);
     }
     return r.value();
 }
@@ -60,7 +63,9 @@ void EngineHarness::setUnderlay(std::uint32_t localIp, std::uint64_t localMac,
     m_bridge->setTunnelUnderlay(std::move(u));
 }
 
-void EngineHarness::addFlows(const std::string& text) { m_bridge->addFlowsText(text); }
+void EngineHarness::addFlows(const std::string& text) {
+    m_bridge->addFlowsText(text);
+}
 
 void EngineHarness::replaceFlows(const std::string& text) {
     m_bridge->clearFlows();
@@ -71,9 +76,11 @@ std::vector<TxFrame> EngineHarness::inject(const std::string& port,
                                            std::span<const std::uint8_t> frame,
                                            std::optional<TunnelMetadata> tunnel) {
     const auto ofport = m_bridge->resolvePort(port);
-    if (!ofport) throw std::runtime_error("engine: no port " + port + " on " + m_bridge->name());
+    if (!ofport)
+        throw std::runtime_error("engine: no port " + port + " on " + m_bridge->name());
     Packet packet(std::vector<std::uint8_t>(frame.begin(), frame.end()));
-    if (tunnel) packet.tunnel = *tunnel;
+    if (tunnel)
+        packet.tunnel = *tunnel;
     m_outputs.clear();
     PacketResult r = m_bridge->receive(*ofport, std::move(packet), true);
     m_lastTrace = formatTrace(r.trace);
@@ -86,14 +93,16 @@ std::vector<TxFrame> EngineHarness::injectUnderlay(std::span<const std::uint8_t>
     m_outputs.clear();
     m_lastTrace.clear();
     m_lastDropReason.clear();
-    if (!m_bridge->receiveTunnelFrame(packet)) m_lastDropReason = "no tunnel port accepted it";
+    if (!m_bridge->receiveTunnelFrame(packet))
+        m_lastDropReason = "no tunnel port accepted it";
     return std::exchange(m_outputs, {});
 }
 
 std::vector<DumpedFlow> EngineHarness::dumpFlows(std::optional<int> table) const {
     std::vector<DumpedFlow> out;
     for (const FlowTable* t : m_bridge->tables()) {
-        if (table && int(t->id()) != *table) continue;
+        if (table && int(t->id()) != *table)
+            continue;
         for (const FlowEntry* e : t->entries()) {
             DumpedFlow f;
             f.table = int(t->id());
@@ -112,7 +121,8 @@ std::vector<DumpedFlow> EngineHarness::dumpFlows(std::optional<int> table) const
 
 std::vector<FdbEntry> EngineHarness::fdb() const {
     std::vector<FdbEntry> out;
-    for (const MacEntry& m : m_bridge->macTable()) out.push_back(FdbEntry{m.ofport, m.vlan, m.mac});
+    for (const MacEntry& m : m_bridge->macTable())
+        out.push_back(FdbEntry{m.ofport, m.vlan, m.mac});
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -18,6 +18,11 @@
 // Invariants
 //   The harness never reads the wall clock; time moves only through advance().
 
+#include "engine/core/sim_clock.h"
+#include "engine/devices/ovs_bridge.h"
+#include "engine/packet/packet.h"
+#include "tests/differential/ovs_oracle.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,18 +30,13 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/sim_clock.h"
-#include "engine/devices/ovs_bridge.h"
-#include "engine/packet/packet.h"
-#include "tests/differential/ovs_oracle.h"
-
 namespace nlab::difftest {
 
 class EngineHarness {
 public:
     /// Creates bridge 'bridge' (fail mode secure, as ovs-oracle's bridges) on a fresh clock.
-    explicit EngineHarness(const std::string& bridge,
-                           engine::OvsBridge::FailMode failMode = engine::OvsBridge::FailMode::Secure);
+    explicit EngineHarness(const std::string& bridge, engine::OvsBridge::FailMode failMode =
+                                                          engine::OvsBridge::FailMode::Secure);
     ~EngineHarness();
     EngineHarness(const EngineHarness&) = delete;
     EngineHarness& operator=(const EngineHarness&) = delete;

@@ -9,19 +9,19 @@
 // Every frame goes into both bridges; the outputs (port and exact bytes, VLAN tags
 // included) must be equal, and so must `ovs-appctl fdb/show` and our MAC table.
 
-#include <gtest/gtest.h>
-
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "engine/codec/frame_compose.h"
 #include "engine/flow/flow_key.h"
 #include "engine/packet/addresses.h"
 #include "tests/differential/diff_normalize.h"
 #include "tests/differential/engine_harness.h"
 #include "tests/differential/ovs_oracle.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace nlab::difftest {
 namespace {
@@ -73,7 +73,8 @@ std::uint16_t tci(std::uint16_t vid, std::uint16_t pcp = 0) {
 }
 
 std::string describeFdb(const std::vector<FdbEntry>& fdb) {
-    if (fdb.empty()) return "  (empty)\n";
+    if (fdb.empty())
+        return "  (empty)\n";
     std::string out;
     for (const auto& e : fdb) {
         out += "  port " + std::to_string(e.port) + " vlan " + std::to_string(e.vlan) + " " +
@@ -93,7 +94,10 @@ protected:
     void SetUp() override {
         NLAB_REQUIRE_OVS_ORACLE();
         const std::vector<PortSpec> ports = {
-            {"p1", 10, {}}, {"p2", 10, {}}, {"p3", 20, {}}, {"p4", std::nullopt, {}},
+            {"p1", 10, {}},
+            {"p2", 10, {}},
+            {"p3", 20, {}},
+            {"p4", std::nullopt, {}},
             {"p5", std::nullopt, {20, 30}},
         };
         m_ovs = std::make_unique<OvsOracle>();
@@ -103,7 +107,8 @@ protected:
         }
         m_ovs->addBridge("br0", oraclePorts);
         for (const auto& p : ports) {
-            if (p.tag || !p.trunks.empty()) m_ovs->setPortVlans(p.name, p.tag, p.trunks);
+            if (p.tag || !p.trunks.empty())
+                m_ovs->setPortVlans(p.name, p.tag, p.trunks);
         }
         m_ovs->addFlows("br0", "actions=NORMAL\n");
 
@@ -125,9 +130,10 @@ protected:
         const auto ovs = normalizeOutputs(m_ovs->inject("br0", port, bytes));
         const auto ours = normalizeOutputs(m_engine->inject(port, bytes));
         EXPECT_EQ(ours, ovs) << what << ": frame on " << port << "\n  " << describeFrame(bytes)
-                             << "\nOVS transmitted:\n" << describeOutputs(ovs)
-                             << "engine transmitted:\n" << describeOutputs(ours)
-                             << "engine trace:\n" << m_engine->lastTrace();
+                             << "\nOVS transmitted:\n"
+                             << describeOutputs(ovs) << "engine transmitted:\n"
+                             << describeOutputs(ours) << "engine trace:\n"
+                             << m_engine->lastTrace();
         return ovs;
     }
 
@@ -135,12 +141,14 @@ protected:
         const auto ovs = m_ovs->fdb("br0");
         const auto ours = m_engine->fdb();
         EXPECT_EQ(ours, ovs) << when << ": MAC table\nOVS fdb/show:\n"
-                             << describeFdb(ovs) << "engine:\n" << describeFdb(ours);
+                             << describeFdb(ovs) << "engine:\n"
+                             << describeFdb(ours);
     }
 
     static std::vector<std::string> ports(const std::vector<TxFrame>& frames) {
         std::vector<std::string> out;
-        for (const auto& f : frames) out.push_back(f.port);
+        for (const auto& f : frames)
+            out.push_back(f.port);
         return out;
     }
 
@@ -168,7 +176,8 @@ TEST_F(DiffNormalBridge, LearningFloodingAndVlans) {
     out = step("VLAN 20 broadcast from D on the trunk", "p4", frame(kMacD, kBroadcast, tci(20)));
     EXPECT_EQ(ports(out), (Ports{"br0", "p3", "p5"}));
     step("VLAN 10 unicast D -> A from the trunk", "p4", udp(kMacD, kMacA, tci(10, 3)));
-    step("VLAN 30 broadcast from E on the trunks=20,30 port", "p5", frame(kMacE, kBroadcast, tci(30)));
+    step("VLAN 30 broadcast from E on the trunks=20,30 port", "p5",
+         frame(kMacE, kBroadcast, tci(30)));
     step("VLAN 20 unicast E -> D (D learned on VLAN 20)", "p5", udp(kMacE, kMacD, tci(20, 5)));
     step("untagged broadcast on the all-VLAN trunk (VLAN 0)", "p4", frame(kMacD, kBroadcast));
     step("untagged frame on the trunks=20,30 port", "p5", frame(kMacE, kBroadcast));
@@ -183,11 +192,13 @@ TEST_F(DiffNormalBridge, LearningFloodingAndVlans) {
     EXPECT_TRUE(out.empty());
     out = step("VLAN 20 tagged frame on access port p1", "p1", udp(kMacA, kMacB, tci(20)));
     EXPECT_TRUE(out.empty());
-    step("priority-tagged frame (VID 0, PCP 5) on access port p1", "p1", udp(kMacA, kMacB, tci(0, 5)));
+    step("priority-tagged frame (VID 0, PCP 5) on access port p1", "p1",
+         udp(kMacA, kMacB, tci(0, 5)));
     step("priority-tagged broadcast on access port p2", "p2", frame(kMacB, kBroadcast, tci(0, 6)));
 
     // Special destinations and sources.
-    step("reserved multicast 01:80:c2:00:00:0e (LLDP) from p1", "p1", udp(kMacA, 0x0180c200000eULL));
+    step("reserved multicast 01:80:c2:00:00:0e (LLDP) from p1", "p1",
+         udp(kMacA, 0x0180c200000eULL));
     step("IPv4 multicast from p1", "p1", udp(kMacA, 0x01005e0000fbULL));
     step("frame to its own port (B learned on p2, sent from p2)", "p2", udp(kMacB, kMacB));
     step("multicast source address from p3", "p3", udp(0x010000000077ULL, kMacC));

@@ -34,24 +34,29 @@ constexpr int kUnixctlTimeoutMs = 10'000;
 std::string trim(std::string_view s) {
     std::size_t b = 0;
     std::size_t e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
+        ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+        --e;
     return std::string(s.substr(b, e - b));
 }
 
 std::string quoteCommand(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& a : argv) {
-        if (!out.empty()) out += ' ';
-        const bool plain = !a.empty() && a.find_first_of(" \t\"'\\$`()[]{}*?;&|<>") ==
-                                             std::string::npos;
+        if (!out.empty())
+            out += ' ';
+        const bool plain =
+            !a.empty() && a.find_first_of(" \t\"'\\$`()[]{}*?;&|<>") == std::string::npos;
         if (plain) {
             out += a;
         } else {
             out += '\'';
             for (char c : a) {
-                if (c == '\'') out += "'\\''";
-                else out += c;
+                if (c == '\'')
+                    out += "'\\''";
+                else
+                    out += c;
             }
             out += '\'';
         }
@@ -71,12 +76,14 @@ std::vector<std::string> childEnvironment(const std::vector<std::string>& extra 
             for (const char* dir : {"/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"}) {
                 const std::string d = dir;
                 const std::string list = ":" + var.substr(5) + ":";
-                if (list.find(":" + d + ":") == std::string::npos) var += ":" + d;
+                if (list.find(":" + d + ":") == std::string::npos)
+                    var += ":" + d;
             }
         }
         env.push_back(std::move(var));
     }
-    if (!havePath) env.emplace_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    if (!havePath)
+        env.emplace_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     for (const auto& var : extra) {
         const std::string name = var.substr(0, var.find('=') + 1);
         std::erase_if(env, [&](const std::string& e) { return e.rfind(name, 0) == 0; });
@@ -108,18 +115,21 @@ ProcessResult runProcess(const std::vector<std::string>& argv,
 
     std::vector<std::string> envStrings = childEnvironment(extraEnv);
     std::vector<char*> envp;
-    for (auto& s : envStrings) envp.push_back(s.data());
+    for (auto& s : envStrings)
+        envp.push_back(s.data());
     envp.push_back(nullptr);
     std::vector<std::string> args = argv;
     std::vector<char*> argp;
-    for (auto& s : args) argp.push_back(s.data());
+    for (auto& s : args)
+        argp.push_back(s.data());
     argp.push_back(nullptr);
 
     // posix_spawnp searches the PATH of the *calling* process; resolve against the child's.
     std::string program = args.at(0);
     if (program.find('/') == std::string::npos) {
         for (const auto& var : envStrings) {
-            if (var.rfind("PATH=", 0) != 0) continue;
+            if (var.rfind("PATH=", 0) != 0)
+                continue;
             std::stringstream dirs(var.substr(5));
             std::string dir;
             while (std::getline(dirs, dir, ':')) {
@@ -150,11 +160,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv,
     char buf[65536];
     while (open > 0) {
         if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             break;
         }
         for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+            if (fds[i].fd < 0 || fds[i].revents == 0)
+                continue;
             const ssize_t n = read(fds[i].fd, buf, sizeof buf);
             if (n > 0) {
                 sinks[i]->append(buf, std::size_t(n));
@@ -168,19 +180,23 @@ ProcessResult runProcess(const std::vector<std::string>& argv,
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(status)) result.status = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status)) result.status = 128 + WTERMSIG(status);
+    if (WIFEXITED(status))
+        result.status = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        result.status = 128 + WTERMSIG(status);
     return result;
 }
 
 bool findExecutable(const std::string& name) {
     const std::vector<std::string> env = childEnvironment();
     for (const auto& var : env) {
-        if (var.rfind("PATH=", 0) != 0) continue;
+        if (var.rfind("PATH=", 0) != 0)
+            continue;
         std::stringstream dirs(var.substr(5));
         std::string dir;
         while (std::getline(dirs, dir, ':')) {
-            if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return true;
+            if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0)
+                return true;
         }
     }
     return false;
@@ -192,19 +208,29 @@ std::string jsonString(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char esc[8];
-                std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
-                out += esc;
-            } else {
-                out += c;
-            }
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char esc[8];
+                    std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+                    out += esc;
+                } else {
+                    out += c;
+                }
         }
     }
     return out + "\"";
@@ -220,30 +246,42 @@ std::string parseJsonString(std::string_view s, std::size_t& i) {
             out += c;
             continue;
         }
-        if (i >= s.size()) break;
+        if (i >= s.size())
+            break;
         c = s[i++];
         switch (c) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'u': {
-            const unsigned cp = unsigned(std::stoul(std::string(s.substr(i, 4)), nullptr, 16));
-            i += 4;
-            if (cp < 0x80) {
-                out += char(cp);
-            } else if (cp < 0x800) {
-                out += char(0xc0 | (cp >> 6));
-                out += char(0x80 | (cp & 0x3f));
-            } else {
-                out += char(0xe0 | (cp >> 12));
-                out += char(0x80 | ((cp >> 6) & 0x3f));
-                out += char(0x80 | (cp & 0x3f));
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
+            case 'u': {
+                const unsigned cp = unsigned(std::stoul(std::string(s.substr(i, 4)), nullptr, 16));
+                i += 4;
+                if (cp < 0x80) {
+                    out += char(cp);
+                } else if (cp < 0x800) {
+                    out += char(0xc0 | (cp >> 6));
+                    out += char(0x80 | (cp & 0x3f));
+                } else {
+                    out += char(0xe0 | (cp >> 12));
+                    out += char(0x80 | ((cp >> 6) & 0x3f));
+                    out += char(0x80 | (cp & 0x3f));
+                }
+                break;
             }
-            break;
-        }
-        default: out += c;
+            default:
+                out += c;
         }
     }
     ++i;  // closing quote
@@ -255,7 +293,8 @@ class UnixctlConnection {
 public:
     explicit UnixctlConnection(const std::string& path) {
         m_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (m_fd < 0) throw OracleError("socket(): " + std::string(std::strerror(errno)));
+        if (m_fd < 0)
+            throw OracleError("socket(): " + std::string(std::strerror(errno)));
         sockaddr_un addr{};
         addr.sun_family = AF_UNIX;
         if (path.size() >= sizeof addr.sun_path) {
@@ -276,10 +315,11 @@ public:
     UnixctlConnection& operator=(const UnixctlConnection&) = delete;
 
     void send(const std::vector<std::string>& args) {
-        std::string msg = "{\"id\":" + std::to_string(m_nextId++) + ",\"method\":" +
-                          jsonString(args.at(0)) + ",\"params\":[";
+        std::string msg = "{\"id\":" + std::to_string(m_nextId++) +
+                          ",\"method\":" + jsonString(args.at(0)) + ",\"params\":[";
         for (std::size_t i = 1; i < args.size(); ++i) {
-            if (i > 1) msg += ',';
+            if (i > 1)
+                msg += ',';
             msg += jsonString(args[i]);
         }
         msg += "]}";
@@ -287,7 +327,8 @@ public:
         while (off < msg.size()) {
             const ssize_t n = ::send(m_fd, msg.data() + off, msg.size() - off, MSG_NOSIGNAL);
             if (n < 0) {
-                if (errno == EINTR) continue;
+                if (errno == EINTR)
+                    continue;
                 throw OracleError("unixctl send failed: " + std::string(std::strerror(errno)));
             }
             off += std::size_t(n);
@@ -296,7 +337,8 @@ public:
 
     /// Waits for the next reply. Returns {ok, text}: the result, or the error message.
     std::pair<bool, std::string> receive(int timeoutMs = kUnixctlTimeoutMs) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
         for (;;) {
             std::size_t end = 0;
             if (completeObject(end)) {
@@ -306,16 +348,21 @@ public:
             }
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) throw OracleError("timed out waiting for ovs-vswitchd");
+            if (left.count() <= 0)
+                throw OracleError("timed out waiting for ovs-vswitchd");
             pollfd p{m_fd, POLLIN, 0};
             const int r = poll(&p, 1, int(left.count()));
-            if (r < 0 && errno == EINTR) continue;
-            if (r <= 0) continue;
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                continue;
             char buf[65536];
             const ssize_t n = recv(m_fd, buf, sizeof buf, 0);
-            if (n == 0) throw OracleError("ovs-vswitchd closed the unixctl connection");
+            if (n == 0)
+                throw OracleError("ovs-vswitchd closed the unixctl connection");
             if (n < 0) {
-                if (errno == EINTR) continue;
+                if (errno == EINTR)
+                    continue;
                 throw OracleError("unixctl recv failed: " + std::string(std::strerror(errno)));
             }
             m_buf.append(buf, std::size_t(n));
@@ -329,8 +376,10 @@ private:
         for (std::size_t i = 0; i < m_buf.size(); ++i) {
             const char c = m_buf[i];
             if (inString) {
-                if (c == '\\') ++i;
-                else if (c == '"') inString = false;
+                if (c == '\\')
+                    ++i;
+                else if (c == '"')
+                    inString = false;
             } else if (c == '"') {
                 inString = true;
             } else if (c == '{') {
@@ -356,16 +405,22 @@ private:
                 continue;
             }
             const std::string key = parseJsonString(obj, i);
-            while (i < obj.size() && (obj[i] == ':' || std::isspace(static_cast<unsigned char>(obj[i])))) ++i;
+            while (i < obj.size() &&
+                   (obj[i] == ':' || std::isspace(static_cast<unsigned char>(obj[i]))))
+                ++i;
             if (i < obj.size() && obj[i] == '"') {
                 std::string value = parseJsonString(obj, i);
-                if (key == "result") result = std::move(value);
-                else if (key == "error") error = std::move(value);
+                if (key == "result")
+                    result = std::move(value);
+                else if (key == "error")
+                    error = std::move(value);
             } else {
-                while (i < obj.size() && obj[i] != ',' && obj[i] != '}') ++i;
+                while (i < obj.size() && obj[i] != ',' && obj[i] != '}')
+                    ++i;
             }
         }
-        if (error) return {false, *error};
+        if (error)
+            return {false, *error};
         return {true, result.value_or("")};
     }
 
@@ -382,13 +437,15 @@ constexpr std::size_t kPcapRecordHeader = 16;
 std::uint32_t readU32(const std::string& data, std::size_t off, bool swap) {
     std::uint32_t v = 0;
     std::memcpy(&v, data.data() + off, 4);
-    if (swap) v = __builtin_bswap32(v);
+    if (swap)
+        v = __builtin_bswap32(v);
     return v;
 }
 
 std::string readFileFrom(const std::string& path, std::uintmax_t offset) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw OracleError("cannot read " + path);
+    if (!in)
+        throw OracleError("cannot read " + path);
     in.seekg(std::streamoff(offset));
     std::ostringstream ss;
     ss << in.rdbuf();
@@ -403,17 +460,19 @@ std::string readFileFrom(const std::string& path, std::uintmax_t offset) {
 
 constexpr int kMaxDaemons = 64;
 volatile sig_atomic_t g_daemonPids[kMaxDaemons] = {};
-constexpr int kFatalSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGABRT,
-                                 SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+constexpr int kFatalSignals[] = {SIGINT,  SIGTERM, SIGHUP, SIGPIPE, SIGABRT,
+                                 SIGSEGV, SIGBUS,  SIGFPE, SIGILL};
 struct sigaction g_previous[sizeof kFatalSignals / sizeof kFatalSignals[0]];
 
 extern "C" void onFatalSignal(int sig) {
     for (int i = 0; i < kMaxDaemons; ++i) {
         const pid_t pid = pid_t(g_daemonPids[i]);
-        if (pid > 1) kill(pid, SIGTERM);
+        if (pid > 1)
+            kill(pid, SIGTERM);
     }
     for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
-        if (kFatalSignals[i] == sig) sigaction(sig, &g_previous[i], nullptr);
+        if (kFatalSignals[i] == sig)
+            sigaction(sig, &g_previous[i], nullptr);
     }
     raise(sig);
 }
@@ -442,14 +501,16 @@ void registerDaemon(pid_t pid) {
 
 void unregisterDaemon(pid_t pid) {
     for (int i = 0; i < kMaxDaemons; ++i) {
-        if (g_daemonPids[i] == pid) g_daemonPids[i] = 0;
+        if (g_daemonPids[i] == pid)
+            g_daemonPids[i] = 0;
     }
 }
 
 pid_t readPidFile(const std::string& path) {
     std::ifstream in(path);
     long pid = 0;
-    if (!(in >> pid) || pid <= 1) return 0;
+    if (!(in >> pid) || pid <= 1)
+        return 0;
     return pid_t(pid);
 }
 
@@ -458,7 +519,8 @@ pid_t readPidFile(const std::string& path) {
 // ---- free functions ----------------------------------------------------------------------
 
 std::string oracleToolPath() {
-    if (const char* env = std::getenv("NLAB_OVS_ORACLE"); env && *env) return env;
+    if (const char* env = std::getenv("NLAB_OVS_ORACLE"); env && *env)
+        return env;
     return std::string(NLAB_SHARED_DIR) + "/tools/ovs-oracle";
 }
 
@@ -472,17 +534,22 @@ OracleAvailability checkOracleAvailability() {
     std::vector<std::string> missing;
     for (const char* bin :
          {"ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ovs-appctl"}) {
-        if (!findExecutable(bin)) missing.emplace_back(bin);
+        if (!findExecutable(bin))
+            missing.emplace_back(bin);
     }
     const std::string tool = oracleToolPath();
     std::string reason;
     if (!missing.empty()) {
-        reason = "Open vSwitch is not installed: not found in PATH, /usr/sbin or /sbin:";
-        for (const auto& m : missing) reason += " " + m;
-        reason += ".";
+        reason = "Open vSwitch is not installed (not found in PATH, /usr/sbin or /sbin:";
+        for (const auto& m : missing)
+            reason += " " + m;
+        reason +=
+            "). The differential tests need the package openvswitch-switch "
+            "(apt-get install openvswitch-switch).";
     }
     if (access(tool.c_str(), R_OK) != 0) {
-        if (!reason.empty()) reason += " ";
+        if (!reason.empty())
+            reason += " ";
         reason += "The oracle tool " + tool +
                   " is missing (NLAB_SHARED_DIR should be the project's shared/ folder).";
     }
@@ -506,12 +573,17 @@ std::vector<std::uint8_t> fromHex(std::string_view hex) {
     std::vector<std::uint8_t> out;
     int nibble = -1;
     for (char c : hex) {
-        if (std::isspace(static_cast<unsigned char>(c))) continue;
+        if (std::isspace(static_cast<unsigned char>(c)))
+            continue;
         int v = -1;
-        if (c >= '0' && c <= '9') v = c - '0';
-        else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-        if (v < 0) throw OracleError("bad hex digit '" + std::string(1, c) + "' in " + std::string(hex));
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        if (v < 0)
+            throw OracleError("bad hex digit '" + std::string(1, c) + "' in " + std::string(hex));
         if (nibble < 0) {
             nibble = v;
         } else {
@@ -519,13 +591,18 @@ std::vector<std::uint8_t> fromHex(std::string_view hex) {
             nibble = -1;
         }
     }
-    if (nibble >= 0) throw OracleError("odd number of hex digits in " + std::string(hex));
+    if (nibble >= 0)
+        throw OracleError("odd number of hex digits in " + std::string(hex));
     return out;
 }
 
-void PrintTo(const TxFrame& frame, std::ostream* os) { *os << frame.port << ": " << toHex(frame.bytes); }
+void PrintTo(const TxFrame& frame, std::ostream* os) {
+    *os << frame.port << ": " << toHex(frame.bytes);
+}
 
-void PrintTo(const DumpedFlow& flow, std::ostream* os) { *os << flow.text(); }
+void PrintTo(const DumpedFlow& flow, std::ostream* os) {
+    *os << flow.text();
+}
 
 void PrintTo(const FdbEntry& entry, std::ostream* os) {
     char mac[20];
@@ -540,10 +617,13 @@ std::string DumpedFlow::text() const {
         std::snprintf(buf, sizeof buf, "cookie=0x%llx, ", static_cast<unsigned long long>(cookie));
         out += buf;
     }
-    if (idleTimeout != 0) out += "idle_timeout=" + std::to_string(idleTimeout) + ", ";
-    if (hardTimeout != 0) out += "hard_timeout=" + std::to_string(hardTimeout) + ", ";
+    if (idleTimeout != 0)
+        out += "idle_timeout=" + std::to_string(idleTimeout) + ", ";
+    if (hardTimeout != 0)
+        out += "hard_timeout=" + std::to_string(hardTimeout) + ", ";
     out += "priority=" + std::to_string(priority);
-    if (!match.empty()) out += "," + match;
+    if (!match.empty())
+        out += "," + match;
     out += " actions=" + actions;
     return out;
 }
@@ -555,7 +635,8 @@ std::optional<DumpedFlow> parseDumpFlowLine(std::string_view rawLine) {
     }
     const std::string padded = " " + line;
     const std::size_t at = padded.find(" actions=");
-    if (at == std::string::npos) throw OracleError("dump-flows line without actions: " + line);
+    if (at == std::string::npos)
+        throw OracleError("dump-flows line without actions: " + line);
     DumpedFlow f;
     f.actions = padded.substr(at + 9);
     const std::string left = padded.substr(0, at);
@@ -565,10 +646,12 @@ std::optional<DumpedFlow> parseDumpFlowLine(std::string_view rawLine) {
     std::string tok;
     while (std::getline(ss, tok, ',')) {
         tok = trim(tok);
-        if (tok.empty()) continue;
+        if (tok.empty())
+            continue;
         // Flags ("send_flow_rem ", "check_overlap ") are printed before the match,
         // separated by a space, not a comma.
-        while (tok.find(' ') != std::string::npos) tok = trim(tok.substr(tok.find(' ') + 1));
+        while (tok.find(' ') != std::string::npos)
+            tok = trim(tok.substr(tok.find(' ') + 1));
         const std::size_t eq = tok.find('=');
         const std::string key = eq == std::string::npos ? tok : tok.substr(0, eq);
         const std::string value = eq == std::string::npos ? "" : tok.substr(eq + 1);
@@ -590,7 +673,8 @@ std::optional<DumpedFlow> parseDumpFlowLine(std::string_view rawLine) {
         }
     }
     for (std::size_t i = 0; i < matchParts.size(); ++i) {
-        if (i) f.match += ',';
+        if (i)
+            f.match += ',';
         f.match += matchParts[i];
     }
     return f;
@@ -598,8 +682,10 @@ std::optional<DumpedFlow> parseDumpFlowLine(std::string_view rawLine) {
 
 void sortFlows(std::vector<DumpedFlow>& flows) {
     std::sort(flows.begin(), flows.end(), [](const DumpedFlow& a, const DumpedFlow& b) {
-        if (a.table != b.table) return a.table < b.table;
-        if (a.priority != b.priority) return a.priority > b.priority;
+        if (a.table != b.table)
+            return a.table < b.table;
+        if (a.priority != b.priority)
+            return a.priority > b.priority;
         return a.text() < b.text();
     });
 }
@@ -609,8 +695,10 @@ std::vector<DumpedFlow> parseDumpFlows(std::string_view text) {
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t nl = text.find('\n', start);
-        if (nl == std::string_view::npos) nl = text.size();
-        if (auto f = parseDumpFlowLine(text.substr(start, nl - start))) flows.push_back(*f);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        if (auto f = parseDumpFlowLine(text.substr(start, nl - start)))
+            flows.push_back(*f);
         start = nl + 1;
     }
     sortFlows(flows);
@@ -624,14 +712,17 @@ std::vector<FdbEntry> parseFdbShow(std::string_view text) {
     while (std::getline(ss, line)) {
         std::stringstream ls(line);
         std::string port, vlan, mac;
-        if (!(ls >> port >> vlan >> mac)) continue;
-        if (port == "port") continue;  // header
+        if (!(ls >> port >> vlan >> mac))
+            continue;
+        if (port == "port")
+            continue;  // header
         FdbEntry e;
         e.port = port == "LOCAL" ? 65534u : std::uint32_t(std::stoul(port));
         e.vlan = std::uint16_t(std::stoul(vlan));
         std::string digits;
         for (char c : mac) {
-            if (c != ':') digits += c;
+            if (c != ':')
+                digits += c;
         }
         e.mac = std::stoull(digits, nullptr, 16);
         out.push_back(e);
@@ -654,7 +745,8 @@ OvsOracle::OvsOracle() {
         installSignalCleanup();
         runTool("start", {});
         for (const char* daemon : {"ovs-vswitchd", "ovsdb-server"}) {
-            if (const pid_t pid = readPidFile(m_dir + "/" + daemon + ".pid")) registerDaemon(pid);
+            if (const pid_t pid = readPidFile(m_dir + "/" + daemon + ".pid"))
+                registerDaemon(pid);
         }
         runTool("vsctl", {"set", "Open_vSwitch", ".", "other_config:flow-limit=0"});
     } catch (...) {
@@ -663,7 +755,9 @@ OvsOracle::OvsOracle() {
     }
 }
 
-OvsOracle::~OvsOracle() { stop(); }
+OvsOracle::~OvsOracle() {
+    stop();
+}
 
 namespace {
 
@@ -672,11 +766,13 @@ namespace {
 pid_t liveDaemonPid(const std::string& pidFile, const std::string& dir) {
     std::ifstream in(pidFile);
     long pid = 0;
-    if (!(in >> pid) || pid <= 1) return 0;
+    if (!(in >> pid) || pid <= 1)
+        return 0;
     std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
     const std::string cmd((std::istreambuf_iterator<char>(cmdline)),
                           std::istreambuf_iterator<char>());
-    if (cmd.find(dir + "/") == std::string::npos) return 0;  // gone, zombie, or not ours
+    if (cmd.find(dir + "/") == std::string::npos)
+        return 0;  // gone, zombie, or not ours
     return pid_t(pid);
 }
 
@@ -684,7 +780,8 @@ pid_t liveDaemonPid(const std::string& pidFile, const std::string& dir) {
 bool hasExited(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
     std::string line;
-    if (!std::getline(stat, line)) return true;
+    if (!std::getline(stat, line))
+        return true;
     const std::size_t paren = line.rfind(')');
     return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] == 'Z' ||
            line[paren + 2] == 'X';
@@ -693,14 +790,16 @@ bool hasExited(pid_t pid) {
 }  // namespace
 
 void OvsOracle::stop() noexcept {
-    if (!m_running) return;
+    if (!m_running)
+        return;
     m_running = false;
     // Stop the daemons by PID, exactly as `ovs-oracle stop` does, but consider a zombie as
     // stopped: in containers whose init reaps slowly, the script's `[ -d /proc/PID ]` poll
     // waits ~2 s per daemon for the reaper, which would dominate the test time.
     for (const char* daemon : {"ovs-vswitchd", "ovsdb-server"}) {
         const pid_t pid = liveDaemonPid(m_dir + "/" + daemon + ".pid", m_dir);
-        if (pid == 0) continue;
+        if (pid == 0)
+            continue;
         kill(pid, SIGTERM);
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (!hasExited(pid) && std::chrono::steady_clock::now() < deadline) {
@@ -713,7 +812,8 @@ void OvsOracle::stop() noexcept {
         }
     }
     for (const char* daemon : {"ovs-vswitchd", "ovsdb-server"}) {
-        if (const pid_t pid = readPidFile(m_dir + "/" + daemon + ".pid")) unregisterDaemon(pid);
+        if (const pid_t pid = readPidFile(m_dir + "/" + daemon + ".pid"))
+            unregisterDaemon(pid);
     }
     // The script's own stop as a safety net (it reports "not running" for both now).
     try {
@@ -738,10 +838,12 @@ std::string OvsOracle::logTail(int lines) const {
     std::ifstream in(m_dir + "/ovs-vswitchd.log");
     std::vector<std::string> all;
     std::string line;
-    while (std::getline(in, line)) all.push_back(line);
+    while (std::getline(in, line))
+        all.push_back(line);
     std::string out;
     const std::size_t from = all.size() > std::size_t(lines) ? all.size() - std::size_t(lines) : 0;
-    for (std::size_t i = from; i < all.size(); ++i) out += all[i] + "\n";
+    for (std::size_t i = from; i < all.size(); ++i)
+        out += all[i] + "\n";
     return out;
 }
 
@@ -753,13 +855,17 @@ std::string OvsOracle::runTool(const std::string& subcommand, const std::vector<
     const ProcessResult r = runProcess(argv, env);
     if (r.status != 0) {
         std::string shownEnv;
-        for (const auto& e : env) shownEnv += quoteCommand({e}) + " ";
+        for (const auto& e : env)
+            shownEnv += quoteCommand({e}) + " ";
         std::string msg = "`" + shownEnv + quoteCommand(argv) + "` failed with exit status " +
                           std::to_string(r.status);
-        if (!r.err.empty()) msg += "\nstderr:\n" + r.err;
-        if (!r.out.empty()) msg += "\nstdout:\n" + r.out;
+        if (!r.err.empty())
+            msg += "\nstderr:\n" + r.err;
+        if (!r.out.empty())
+            msg += "\nstdout:\n" + r.out;
         const std::string tail = logTail(10);
-        if (!tail.empty()) msg += "\nlast lines of " + m_dir + "/ovs-vswitchd.log:\n" + tail;
+        if (!tail.empty())
+            msg += "\nlast lines of " + m_dir + "/ovs-vswitchd.log:\n" + tail;
         throw OracleError(msg);
     }
     return r.out;
@@ -768,7 +874,8 @@ std::string OvsOracle::runTool(const std::string& subcommand, const std::vector<
 std::string OvsOracle::unixctlPath() const {
     std::ifstream pidFile(m_dir + "/ovs-vswitchd.pid");
     long pid = 0;
-    if (!(pidFile >> pid)) throw OracleError("ovs-vswitchd is not running in " + m_dir);
+    if (!(pidFile >> pid))
+        throw OracleError("ovs-vswitchd is not running in " + m_dir);
     return m_dir + "/ovs-vswitchd." + std::to_string(pid) + ".ctl";
 }
 
@@ -789,18 +896,21 @@ void OvsOracle::addBridge(const std::string& bridge, const std::vector<OraclePor
     std::vector<std::string> args = {bridge};
     for (const auto& p : ports) {
         std::string spec = p.name + "=" + std::to_string(p.ofport);
-        if (p.type != "dummy" || !p.options.empty()) spec += ":" + p.type;
+        if (p.type != "dummy" || !p.options.empty())
+            spec += ":" + p.type;
         if (!p.options.empty()) {
             spec += ":";
             for (std::size_t i = 0; i < p.options.size(); ++i) {
-                if (i) spec += ",";
+                if (i)
+                    spec += ",";
                 spec += p.options[i];
             }
         }
         args.push_back(spec);
     }
     runTool("bridge", args);
-    for (const auto& p : ports) m_ports[p.name] = PortInfo{bridge, p.ofport, p.type};
+    for (const auto& p : ports)
+        m_ports[p.name] = PortInfo{bridge, p.ofport, p.type};
     recordLocalPort(bridge);
 }
 
@@ -815,12 +925,15 @@ void OvsOracle::recordLocalPort(const std::string& bridge) {
 void OvsOracle::setPortVlans(const std::string& port, std::optional<std::uint16_t> tag,
                              const std::vector<std::uint16_t>& trunks) {
     std::vector<std::string> args = {"--", tag ? "set" : "clear", "port", port};
-    if (tag) args.push_back("tag=" + std::to_string(*tag));
-    else args.emplace_back("tag");
+    if (tag)
+        args.push_back("tag=" + std::to_string(*tag));
+    else
+        args.emplace_back("tag");
     if (!trunks.empty()) {
         std::string list = "trunks=";
         for (std::size_t i = 0; i < trunks.size(); ++i) {
-            if (i) list += ",";
+            if (i)
+                list += ",";
             list += std::to_string(trunks[i]);
         }
         args.insert(args.end(), {"--", "set", "port", port, list});
@@ -839,7 +952,8 @@ void OvsOracle::setupIcehouse() {
 void OvsOracle::setupUnderlay(const std::string& localCidr, const std::string& remoteIp,
                               const std::string& remoteMac) {
     std::vector<std::string> args = {localCidr, remoteIp};
-    if (!remoteMac.empty()) args.push_back(remoteMac);
+    if (!remoteMac.empty())
+        args.push_back(remoteMac);
     runTool("underlay", args);
     m_ports["p0"] = PortInfo{"br-phy", 1, "dummy"};
 }
@@ -850,13 +964,17 @@ void OvsOracle::loadFlows(const std::string& bridge, const std::string& text,
     {
         std::ofstream out(file);
         out << text;
-        if (!text.empty() && text.back() != '\n') out << '\n';
-        if (!out) throw OracleError("cannot write " + file);
+        if (!text.empty() && text.back() != '\n')
+            out << '\n';
+        if (!out)
+            throw OracleError("cannot write " + file);
     }
     std::vector<std::string> args = {bridge, file};
-    if (replace) args.emplace_back("--replace");
+    if (replace)
+        args.emplace_back("--replace");
     std::vector<std::string> env;
-    if (!ofctlOptions.empty()) env.push_back("OFCTL_OPTS=" + ofctlOptions);
+    if (!ofctlOptions.empty())
+        env.push_back("OFCTL_OPTS=" + ofctlOptions);
     try {
         runTool("flows", args, env);
     } catch (const OracleError& e) {
@@ -880,7 +998,8 @@ const OvsOracle::PortInfo& OvsOracle::resolvePort(const std::string& bridge,
                                                   const std::string& port,
                                                   std::string* name) const {
     for (const auto& [n, info] : m_ports) {
-        if (info.bridge != bridge) continue;
+        if (info.bridge != bridge)
+            continue;
         if (n == port || std::to_string(info.ofport) == port) {
             *name = n;
             return info;
@@ -907,14 +1026,18 @@ std::vector<TxFrame> OvsOracle::newTxFrames(
     for (const auto& [path, size] : txPcapSizes()) {
         auto it = before.find(path);
         std::uintmax_t from = it == before.end() ? 0 : it->second;
-        if (from < kPcapFileHeader) from = kPcapFileHeader;
-        if (size <= from) continue;
+        if (from < kPcapFileHeader)
+            from = kPcapFileHeader;
+        if (size <= from)
+            continue;
         const std::string header = readFileFrom(path, 0).substr(0, kPcapFileHeader);
-        if (header.size() < kPcapFileHeader) continue;
+        if (header.size() < kPcapFileHeader)
+            continue;
         std::uint32_t magic = 0;
         std::memcpy(&magic, header.data(), 4);
         const bool swap = magic == 0xd4c3b2a1u;
-        if (!swap && magic != 0xa1b2c3d4u) throw OracleError("not a pcap file: " + path);
+        if (!swap && magic != 0xa1b2c3d4u)
+            throw OracleError("not a pcap file: " + path);
         const std::string data = readFileFrom(path, from);
         const std::string file = fs::path(path).filename().string();
         const std::string port = file.substr(0, file.size() - 8);
@@ -947,7 +1070,8 @@ std::vector<TxFrame> OvsOracle::inject(const std::string& bridge, const std::str
         appctl({"version"});
     } else {
         std::string spec = "in_port=" + std::to_string(info.ofport);
-        if (!metadata.empty()) spec += "," + metadata;
+        if (!metadata.empty())
+            spec += "," + metadata;
         spec += ",packet=" + hex + ",actions=table";
         // packet-out is synchronous: ovs-ofctl waits for the barrier reply.
         runTool("ofctl", {"-O", "OpenFlow15", "packet-out", bridge, spec});
@@ -957,14 +1081,15 @@ std::vector<TxFrame> OvsOracle::inject(const std::string& bridge, const std::str
 
 std::string OvsOracle::dumpFlowsRaw(const std::string& bridge, const std::string& filter) {
     std::vector<std::string> args = {bridge};
-    if (!filter.empty()) args.push_back(filter);
+    if (!filter.empty())
+        args.push_back(filter);
     return runTool("dump", args);
 }
 
-std::vector<DumpedFlow> OvsOracle::dumpFlows(const std::string& bridge,
-                                             const std::string& filter) {
+std::vector<DumpedFlow> OvsOracle::dumpFlows(const std::string& bridge, const std::string& filter) {
     std::vector<std::string> args = {bridge};
-    if (!filter.empty()) args.push_back(filter);
+    if (!filter.empty())
+        args.push_back(filter);
     args.emplace_back("--no-stats");
     return parseDumpFlows(runTool("dump", args));
 }
@@ -974,7 +1099,8 @@ std::vector<FdbEntry> OvsOracle::fdb(const std::string& bridge) {
 }
 
 void OvsOracle::freezeClock() {
-    if (m_clockFrozen) return;
+    if (m_clockFrozen)
+        return;
     appctl({"time/stop"});
     m_clockFrozen = true;
     // A revalidator round that started on the real clock may still be running; let it end
@@ -983,7 +1109,8 @@ void OvsOracle::freezeClock() {
 }
 
 void OvsOracle::warp(std::int64_t msecs) {
-    if (msecs <= 0) throw OracleError("warp: msecs must be positive");
+    if (msecs <= 0)
+        throw OracleError("warp: msecs must be positive");
     freezeClock();
     // Register a revalidator/wait first (it answers after the next revalidator round), make
     // sure ovs-vswitchd has read it (a later connection's reply comes after it), then warp.
@@ -991,9 +1118,11 @@ void OvsOracle::warp(std::int64_t msecs) {
     wait.send({"revalidator/wait"});
     appctl({"version"});
     const std::string warped = appctl({"time/warp", std::to_string(msecs)});
-    if (trim(warped) != "warped") throw OracleError("time/warp answered: " + warped);
+    if (trim(warped) != "warped")
+        throw OracleError("time/warp answered: " + warped);
     auto [ok, text] = wait.receive(5000);
-    if (!ok) throw OracleError("revalidator/wait after time/warp failed: " + text);
+    if (!ok)
+        throw OracleError("revalidator/wait after time/warp failed: " + text);
 }
 
 }  // namespace nlab::difftest

@@ -75,20 +75,18 @@ std::string oracleToolPath();
 
 /// Use at the start of a test body or SetUp(): fails the test with a clear message when Open
 /// vSwitch is missing, or skips it (GTEST_SKIP) if NLAB_SKIP_OVS_ORACLE=1 is set.
-#define NLAB_REQUIRE_OVS_ORACLE()                                                              \
-    do {                                                                                       \
-        const ::nlab::difftest::OracleAvailability nlabAvail_ =                                \
-            ::nlab::difftest::checkOracleAvailability();                                       \
-        if (!nlabAvail_.available) {                                                           \
-            if (::nlab::difftest::oracleSkipRequested()) {                                     \
-                GTEST_SKIP() << "NLAB_SKIP_OVS_ORACLE=1: skipping the differential test: "     \
-                             << nlabAvail_.reason;                                             \
-            }                                                                                  \
-            FAIL() << nlabAvail_.reason                                                        \
-                   << "\nThe differential tests need the package openvswitch-switch "          \
-                      "(apt-get install openvswitch-switch). Set NLAB_SKIP_OVS_ORACLE=1 to "   \
-                      "skip them instead.";                                                    \
-        }                                                                                      \
+#define NLAB_REQUIRE_OVS_ORACLE()                                                             \
+    do {                                                                                      \
+        const ::nlab::difftest::OracleAvailability nlabAvail_ =                               \
+            ::nlab::difftest::checkOracleAvailability();                                      \
+        if (!nlabAvail_.available) {                                                          \
+            if (::nlab::difftest::oracleSkipRequested()) {                                    \
+                GTEST_SKIP() << "NLAB_SKIP_OVS_ORACLE=1: skipping the differential test: "    \
+                             << nlabAvail_.reason;                                            \
+            }                                                                                 \
+            FAIL() << nlabAvail_.reason                                                       \
+                   << "\nSet NLAB_SKIP_OVS_ORACLE=1 to skip the differential tests instead."; \
+        }                                                                                     \
     } while (false)
 
 /// One port of an oracle bridge: `ovs-oracle bridge` PORTSPEC NAME=OFPORT[:TYPE[:K=V,...]].
@@ -114,10 +112,10 @@ struct DumpedFlow {
     int table = 0;
     int priority = 32768;
     std::uint64_t cookie = 0;
-    int idleTimeout = 0;        ///< Seconds, 0 = none.
-    int hardTimeout = 0;        ///< Seconds, 0 = none.
-    std::string match;          ///< ovs-ofctl match text without priority ("" = any).
-    std::string actions;        ///< Text after "actions=".
+    int idleTimeout = 0;  ///< Seconds, 0 = none.
+    int hardTimeout = 0;  ///< Seconds, 0 = none.
+    std::string match;    ///< ovs-ofctl match text without priority ("" = any).
+    std::string actions;  ///< Text after "actions=".
 
     /// Canonical one-line text: "table=T, [cookie=C, ][idle_timeout=N, ][hard_timeout=N, ]
     /// priority=P[,MATCH] actions=A". Priority is always printed (OVS omits 32768).
@@ -140,9 +138,9 @@ void sortFlows(std::vector<DumpedFlow>& flows);
 
 /// One entry of `ovs-appctl fdb/show`.
 struct FdbEntry {
-    std::uint32_t port = 0;     ///< OpenFlow port number (LOCAL = 65534).
+    std::uint32_t port = 0;  ///< OpenFlow port number (LOCAL = 65534).
     std::uint16_t vlan = 0;
-    std::uint64_t mac = 0;      ///< 48-bit MAC.
+    std::uint64_t mac = 0;  ///< 48-bit MAC.
     friend bool operator==(const FdbEntry&, const FdbEntry&) = default;
     friend auto operator<=>(const FdbEntry&, const FdbEntry&) = default;
 };

@@ -38,8 +38,9 @@ TEST(DiffOracleParse, DumpLineNoStatsDefaultsAndFlags) {
     f = parseDumpFlowLine(" priority=5,ip,in_port=1 actions=output:2");
     ASSERT_TRUE(f.has_value());
     EXPECT_EQ(f->text(), "table=0, priority=5,ip,in_port=1 actions=output:2");
-    f = parseDumpFlowLine(" cookie=0x2a, table=3, idle_timeout=10, send_flow_rem priority=7 "
-                          "actions=resubmit(,4)");
+    f = parseDumpFlowLine(
+        " cookie=0x2a, table=3, idle_timeout=10, send_flow_rem priority=7 "
+        "actions=resubmit(,4)");
     ASSERT_TRUE(f.has_value());
     EXPECT_EQ(f->text(), "table=3, cookie=0x2a, idle_timeout=10, priority=7 actions=resubmit(,4)");
     EXPECT_FALSE(parseDumpFlowLine("NXST_FLOW reply (xid=0x4):").has_value());
@@ -85,8 +86,9 @@ protected:
 
 std::vector<std::uint8_t> udpFrame() {
     // 00:00:00:00:00:02 <- 00:00:00:00:00:01, 10.0.0.1:1 -> 10.0.0.2:2, 4 bytes of payload.
-    return fromHex("00000000000200000000000108004500002000000000401166cb0a0000010a000002"
-                   "00010002000c4e33deadbeef");
+    return fromHex(
+        "00000000000200000000000108004500002000000000401166cb0a0000010a000002"
+        "00010002000c4e33deadbeef");
 }
 
 TEST_F(DiffOracle, InjectOutputsDumpAndStop) {
@@ -95,7 +97,8 @@ TEST_F(DiffOracle, InjectOutputsDumpAndStop) {
         OvsOracle ovs;
         dir = ovs.dir();
         ASSERT_TRUE(std::filesystem::exists(dir + "/ovs-vswitchd.pid"));
-        ovs.addBridge("br0", {{"p1", 1, "dummy", {}}, {"p2", 2, "dummy", {}}, {"p3", 3, "dummy", {}}});
+        ovs.addBridge("br0",
+                      {{"p1", 1, "dummy", {}}, {"p2", 2, "dummy", {}}, {"p3", 3, "dummy", {}}});
         ovs.addFlows("br0",
                      "table=0,priority=10,in_port=1,ip actions=mod_nw_src:1.2.3.4,output:3,"
                      "output:2\n"
@@ -148,8 +151,7 @@ TEST_F(DiffOracle, InjectOutputsDumpAndStop) {
         } catch (const OracleError& e) {
             EXPECT_NE(std::string(e.what()).find("ovs-oracle flows"), std::string::npos)
                 << e.what();
-            EXPECT_NE(std::string(e.what()).find("frobnicate"), std::string::npos)
-                << e.what();
+            EXPECT_NE(std::string(e.what()).find("frobnicate"), std::string::npos) << e.what();
         }
         EXPECT_THROW(ovs.appctl({"fdb/show", "no-such-bridge"}), OracleError);
     }

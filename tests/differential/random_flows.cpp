@@ -1,12 +1,12 @@
 #include "tests/differential/random_flows.h"
 
+#include "engine/codec/frame_compose.h"
+#include "engine/packet/addresses.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <optional>
-
-#include "engine/codec/frame_compose.h"
-#include "engine/packet/addresses.h"
 
 namespace nlab::difftest {
 
@@ -22,7 +22,9 @@ const std::vector<std::uint64_t> kSrcMacs = {
     0xfa163e3228afULL, 0xfa163e2a46e0ULL, 0x525400123456ULL,
 };
 const std::vector<std::uint64_t> kMulticastMacs = {
-    0xffffffffffffULL, 0x01005e0000fbULL, 0x333300000001ULL,
+    0xffffffffffffULL,
+    0x01005e0000fbULL,
+    0x333300000001ULL,
 };
 const std::vector<std::uint32_t> kIps = {
     0x0a000001, 0x0a000002, 0x0a000003, 0x0a000107, 0xc0a80101, 0xc0a80114, 0xac100505,
@@ -49,8 +51,12 @@ std::string hex(std::uint64_t v) {
     return buf;
 }
 
-std::string mac(std::uint64_t v) { return engine::formatMac(v); }
-std::string ip(std::uint32_t v) { return engine::formatIpv4(v); }
+std::string mac(std::uint64_t v) {
+    return engine::formatMac(v);
+}
+std::string ip(std::uint32_t v) {
+    return engine::formatIpv4(v);
+}
 
 std::uint32_t prefixMask(int len) {
     return len == 0 ? 0 : std::uint32_t(0xffffffffULL << (32 - len));
@@ -71,47 +77,55 @@ bool isIpClass(ProtoClass p) {
 FlowKey randomKey(Rng& rng, ProtoClass proto) {
     if (proto == ProtoClass::Any) {
         const int r = rng.range(0, 99);
-        if (r < 18) proto = ProtoClass::Icmp;
-        else if (r < 36) proto = ProtoClass::Udp;
-        else if (r < 50) proto = ProtoClass::Tcp;
-        else if (r < 58) proto = ProtoClass::Ip;
-        else if (r < 85) proto = ProtoClass::Arp;
-        else proto = ProtoClass::Any;  // another EtherType
+        if (r < 18)
+            proto = ProtoClass::Icmp;
+        else if (r < 36)
+            proto = ProtoClass::Udp;
+        else if (r < 50)
+            proto = ProtoClass::Tcp;
+        else if (r < 58)
+            proto = ProtoClass::Ip;
+        else if (r < 85)
+            proto = ProtoClass::Arp;
+        else
+            proto = ProtoClass::Any;  // another EtherType
     }
     FlowKey k;
     k.dl_src = rng.pick(kSrcMacs);
     k.dl_dst = rng.chance(30) ? rng.pick(kMulticastMacs) : rng.pick(kSrcMacs);
-    if (rng.chance(35)) k.vlan_tci = randomVlanTci(rng);
+    if (rng.chance(35))
+        k.vlan_tci = randomVlanTci(rng);
     switch (proto) {
-    case ProtoClass::Any:
-        k.dl_type = rng.pick(kOtherEthTypes);
-        break;
-    case ProtoClass::Arp:
-        k.dl_type = engine::eth_type::kArp;
-        k.nw_proto = std::uint8_t(rng.range(1, 2));
-        k.nw_src = rng.pick(kIps);
-        k.nw_dst = rng.pick(kIps);
-        k.arp_sha = rng.chance(80) ? k.dl_src : rng.pick(kSrcMacs);
-        k.arp_tha = k.nw_proto == 1 ? 0 : (rng.chance(80) ? k.dl_dst : rng.pick(kSrcMacs));
-        break;
-    default:
-        k.dl_type = engine::eth_type::kIpv4;
-        k.nw_src = rng.pick(kIps);
-        k.nw_dst = rng.pick(kIps);
-        k.nw_tos = rng.pick(kTos);
-        k.nw_ttl = rng.pick(kTtls);
-        if (proto == ProtoClass::Icmp) {
-            k.nw_proto = engine::ip_proto::kIcmp;
-            k.tp_src = rng.pick(kIcmpTypes);
-            k.tp_dst = rng.chance(70) ? 0 : rng.pick(kIcmpCodes);
-        } else if (proto == ProtoClass::Tcp || proto == ProtoClass::Udp) {
-            k.nw_proto = proto == ProtoClass::Tcp ? engine::ip_proto::kTcp : engine::ip_proto::kUdp;
-            k.tp_src = rng.pick(kL4Ports);
-            k.tp_dst = rng.pick(kL4Ports);
-        } else {
-            k.nw_proto = rng.pick(kOtherIpProtos);
-        }
-        break;
+        case ProtoClass::Any:
+            k.dl_type = rng.pick(kOtherEthTypes);
+            break;
+        case ProtoClass::Arp:
+            k.dl_type = engine::eth_type::kArp;
+            k.nw_proto = std::uint8_t(rng.range(1, 2));
+            k.nw_src = rng.pick(kIps);
+            k.nw_dst = rng.pick(kIps);
+            k.arp_sha = rng.chance(80) ? k.dl_src : rng.pick(kSrcMacs);
+            k.arp_tha = k.nw_proto == 1 ? 0 : (rng.chance(80) ? k.dl_dst : rng.pick(kSrcMacs));
+            break;
+        default:
+            k.dl_type = engine::eth_type::kIpv4;
+            k.nw_src = rng.pick(kIps);
+            k.nw_dst = rng.pick(kIps);
+            k.nw_tos = rng.pick(kTos);
+            k.nw_ttl = rng.pick(kTtls);
+            if (proto == ProtoClass::Icmp) {
+                k.nw_proto = engine::ip_proto::kIcmp;
+                k.tp_src = rng.pick(kIcmpTypes);
+                k.tp_dst = rng.chance(70) ? 0 : rng.pick(kIcmpCodes);
+            } else if (proto == ProtoClass::Tcp || proto == ProtoClass::Udp) {
+                k.nw_proto =
+                    proto == ProtoClass::Tcp ? engine::ip_proto::kTcp : engine::ip_proto::kUdp;
+                k.tp_src = rng.pick(kL4Ports);
+                k.tp_dst = rng.pick(kL4Ports);
+            } else {
+                k.nw_proto = rng.pick(kOtherIpProtos);
+            }
+            break;
     }
     return k;
 }
@@ -129,178 +143,210 @@ Constraint randomConstraint(Rng& rng, ProtoClass proto, int numPorts, bool limit
     std::vector<int> kinds = {0, 1, 2};  // in_port, dl_src, dl_dst
     if (!limited) {
         kinds.insert(kinds.end(), {3, 3, 4, 5, 6});  // vlan (x2), reg, metadata, tun_id
-        if (isIpClass(proto)) kinds.insert(kinds.end(), {7, 8});
-        if (proto == ProtoClass::Ip) kinds.push_back(9);
-        if (proto == ProtoClass::Tcp || proto == ProtoClass::Udp) kinds.insert(kinds.end(), {10, 11});
-        if (proto == ProtoClass::Icmp) kinds.insert(kinds.end(), {12, 13});
-        if (proto == ProtoClass::Arp) kinds.insert(kinds.end(), {14, 15, 16});
+        if (isIpClass(proto))
+            kinds.insert(kinds.end(), {7, 8});
+        if (proto == ProtoClass::Ip)
+            kinds.push_back(9);
+        if (proto == ProtoClass::Tcp || proto == ProtoClass::Udp)
+            kinds.insert(kinds.end(), {10, 11});
+        if (proto == ProtoClass::Icmp)
+            kinds.insert(kinds.end(), {12, 13});
+        if (proto == ProtoClass::Arp)
+            kinds.insert(kinds.end(), {14, 15, 16});
     }
     Constraint c;
     switch (rng.pick(kinds)) {
-    case 0: {
-        const auto port = std::uint32_t(rng.range(1, numPorts));
-        c = {"in_port", "in_port=" + std::to_string(port),
-             [port](FlowKey&, std::uint32_t& in, Rng&) { in = port; }};
-        break;
-    }
-    case 1: {
-        const std::uint64_t m = rng.pick(kSrcMacs);
-        c = {"dl_src", "dl_src=" + mac(m), [m](FlowKey& k, std::uint32_t&, Rng&) { k.dl_src = m; }};
-        break;
-    }
-    case 2: {
-        const int form = rng.range(0, 3);
-        if (form == 0) {
-            c = {"dl_dst", "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00",
-                 [](FlowKey& k, std::uint32_t&, Rng& r) { k.dl_dst = r.pick(kMulticastMacs); }};
-        } else if (form == 1) {
-            c = {"dl_dst", "dl_dst=00:00:00:00:00:00/01:00:00:00:00:00",
-                 [](FlowKey& k, std::uint32_t&, Rng& r) { k.dl_dst = r.pick(kSrcMacs); }};
-        } else {
-            const std::uint64_t m = rng.chance(25) ? rng.pick(kMulticastMacs) : rng.pick(kSrcMacs);
-            c = {"dl_dst", "dl_dst=" + mac(m),
-                 [m](FlowKey& k, std::uint32_t&, Rng&) { k.dl_dst = m; }};
+        case 0: {
+            const auto port = std::uint32_t(rng.range(1, numPorts));
+            c = {"in_port", "in_port=" + std::to_string(port),
+                 [port](FlowKey&, std::uint32_t& in, Rng&) { in = port; }};
+            break;
         }
-        break;
-    }
-    case 3: {
-        const std::uint16_t vid = rng.pick(kVids);
-        const auto pcp = std::uint16_t(rng.range(0, 7));
-        auto tagged = [](std::uint16_t v) {
-            return [v](FlowKey& k, std::uint32_t&, Rng& r) {
-                k.vlan_tci = std::uint16_t(engine::kVlanCfi | (r.chance(70) ? 0 : r.range(1, 7)) << 13 | v);
+        case 1: {
+            const std::uint64_t m = rng.pick(kSrcMacs);
+            c = {"dl_src", "dl_src=" + mac(m),
+                 [m](FlowKey& k, std::uint32_t&, Rng&) { k.dl_src = m; }};
+            break;
+        }
+        case 2: {
+            const int form = rng.range(0, 3);
+            if (form == 0) {
+                c = {"dl_dst", "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00",
+                     [](FlowKey& k, std::uint32_t&, Rng& r) { k.dl_dst = r.pick(kMulticastMacs); }};
+            } else if (form == 1) {
+                c = {"dl_dst", "dl_dst=00:00:00:00:00:00/01:00:00:00:00:00",
+                     [](FlowKey& k, std::uint32_t&, Rng& r) { k.dl_dst = r.pick(kSrcMacs); }};
+            } else {
+                const std::uint64_t m =
+                    rng.chance(25) ? rng.pick(kMulticastMacs) : rng.pick(kSrcMacs);
+                c = {"dl_dst", "dl_dst=" + mac(m),
+                     [m](FlowKey& k, std::uint32_t&, Rng&) { k.dl_dst = m; }};
+            }
+            break;
+        }
+        case 3: {
+            const std::uint16_t vid = rng.pick(kVids);
+            const auto pcp = std::uint16_t(rng.range(0, 7));
+            auto tagged = [](std::uint16_t v) {
+                return [v](FlowKey& k, std::uint32_t&, Rng& r) {
+                    k.vlan_tci = std::uint16_t(engine::kVlanCfi |
+                                               (r.chance(70) ? 0 : r.range(1, 7)) << 13 | v);
+                };
             };
-        };
-        auto untagged = [](FlowKey& k, std::uint32_t&, Rng&) { k.vlan_tci = 0; };
-        char buf[64];
-        switch (rng.range(0, 7)) {
-        case 0: c = {"vlan", "dl_vlan=" + std::to_string(vid), tagged(vid)}; break;
-        case 1: c = {"vlan", "dl_vlan=0xffff", untagged}; break;
-        case 2: c = {"vlan", "vlan_tci=0x0000/0x1000", untagged}; break;
-        case 3:
-            c = {"vlan", "vlan_tci=0x1000/0x1000",
-                 [](FlowKey& k, std::uint32_t&, Rng& r) { k.vlan_tci = randomVlanTci(r); }};
+            auto untagged = [](FlowKey& k, std::uint32_t&, Rng&) { k.vlan_tci = 0; };
+            char buf[64];
+            switch (rng.range(0, 7)) {
+                case 0:
+                    c = {"vlan", "dl_vlan=" + std::to_string(vid), tagged(vid)};
+                    break;
+                case 1:
+                    c = {"vlan", "dl_vlan=0xffff", untagged};
+                    break;
+                case 2:
+                    c = {"vlan", "vlan_tci=0x0000/0x1000", untagged};
+                    break;
+                case 3:
+                    c = {"vlan", "vlan_tci=0x1000/0x1000",
+                         [](FlowKey& k, std::uint32_t&, Rng& r) { k.vlan_tci = randomVlanTci(r); }};
+                    break;
+                case 4:
+                    c = {"vlan", "vlan_tci=0x0000", untagged};
+                    break;
+                case 5:
+                    std::snprintf(buf, sizeof buf, "vlan_tci=0x%04x/0x0fff", vid);
+                    c = {"vlan", buf, tagged(vid)};
+                    break;
+                case 6:
+                    c = {"vlan", "dl_vlan_pcp=" + std::to_string(pcp),
+                         [pcp](FlowKey& k, std::uint32_t&, Rng& r) {
+                             k.vlan_tci =
+                                 std::uint16_t(engine::kVlanCfi | pcp << 13 | r.pick(kVids));
+                         }};
+                    break;
+                default:
+                    std::snprintf(buf, sizeof buf, "vlan_tci=0x%04x/0x1fff", 0x1000 | vid);
+                    c = {"vlan", buf, tagged(vid)};
+                    break;
+            }
             break;
-        case 4: c = {"vlan", "vlan_tci=0x0000", untagged}; break;
-        case 5:
-            std::snprintf(buf, sizeof buf, "vlan_tci=0x%04x/0x0fff", vid);
-            c = {"vlan", buf, tagged(vid)};
+        }
+        case 4: {
+            const int reg = rng.range(0, 3);
+            const std::uint64_t v = rng.pick(kRegValues);
+            std::string text = "reg" + std::to_string(reg) + "=" + hex(v);
+            if (rng.chance(30)) {
+                const std::uint64_t mask = rng.chance(50) ? 0xff : 0xffff0000;
+                text = "reg" + std::to_string(reg) + "=" + hex(v & mask) + "/" + hex(mask);
+            }
+            c = {"reg" + std::to_string(reg), text, {}};
             break;
-        case 6:
-            c = {"vlan", "dl_vlan_pcp=" + std::to_string(pcp),
-                 [pcp](FlowKey& k, std::uint32_t&, Rng& r) {
-                     k.vlan_tci = std::uint16_t(engine::kVlanCfi | pcp << 13 | r.pick(kVids));
+        }
+        case 5: {
+            const std::uint64_t v = rng.pick(kRegValues);
+            c = {"metadata",
+                 rng.chance(70) ? "metadata=" + hex(v) : "metadata=" + hex(v & 0xf0) + "/0xf0",
+                 {}};
+            break;
+        }
+        case 6: {
+            const std::uint64_t v = rng.pick(kTunIds);
+            c = {"tun_id",
+                 rng.chance(75) ? "tun_id=" + hex(v) : "tun_id=" + hex(v & 0xff) + "/0xff",
+                 {}};
+            break;
+        }
+        case 7:
+        case 8: {
+            const bool src = rng.chance(50);
+            const auto [addr, len] = rng.pick(kPrefixes);
+            const std::uint32_t mask = prefixMask(len);
+            std::string text = std::string(src ? "nw_src=" : "nw_dst=") + ip(addr & mask);
+            if (len != 32)
+                text += "/" + std::to_string(len);
+            c = {src ? "nw_src" : "nw_dst", text,
+                 [src, addr, mask](FlowKey& k, std::uint32_t&, Rng& r) {
+                     std::uint32_t& f = src ? k.nw_src : k.nw_dst;
+                     f = (addr & mask) | (std::uint32_t(r.next()) & ~mask);
                  }};
             break;
-        default:
-            std::snprintf(buf, sizeof buf, "vlan_tci=0x%04x/0x1fff", 0x1000 | vid);
-            c = {"vlan", buf, tagged(vid)};
+        }
+        case 9: {
+            const std::uint8_t proto2 =
+                rng.chance(50) ? rng.pick(kOtherIpProtos) : std::uint8_t(17);
+            c = {"nw_proto", "nw_proto=" + std::to_string(proto2),
+                 [proto2](FlowKey& k, std::uint32_t&, Rng&) { k.nw_proto = proto2; }};
             break;
         }
-        break;
-    }
-    case 4: {
-        const int reg = rng.range(0, 3);
-        const std::uint64_t v = rng.pick(kRegValues);
-        std::string text = "reg" + std::to_string(reg) + "=" + hex(v);
-        if (rng.chance(30)) {
-            const std::uint64_t mask = rng.chance(50) ? 0xff : 0xffff0000;
-            text = "reg" + std::to_string(reg) + "=" + hex(v & mask) + "/" + hex(mask);
+        case 10:
+        case 11: {
+            const bool src = rng.chance(50);
+            const std::uint16_t port = rng.pick(kL4Ports);
+            const std::string name = src ? "tp_src" : "tp_dst";
+            if (rng.chance(20)) {
+                // A masked port match (NXM): the high byte only.
+                c = {name, name + "=" + hex(port & 0xff00) + "/0xff00",
+                     [src, port](FlowKey& k, std::uint32_t&, Rng& r) {
+                         (src ? k.tp_src : k.tp_dst) =
+                             std::uint16_t((port & 0xff00) | r.range(0, 255));
+                     }};
+            } else {
+                c = {name, name + "=" + std::to_string(port),
+                     [src, port](FlowKey& k, std::uint32_t&, Rng&) {
+                         (src ? k.tp_src : k.tp_dst) = port;
+                     }};
+            }
+            break;
         }
-        c = {"reg" + std::to_string(reg), text, {}};
-        break;
-    }
-    case 5: {
-        const std::uint64_t v = rng.pick(kRegValues);
-        c = {"metadata", rng.chance(70) ? "metadata=" + hex(v) : "metadata=" + hex(v & 0xf0) + "/0xf0",
-             {}};
-        break;
-    }
-    case 6: {
-        const std::uint64_t v = rng.pick(kTunIds);
-        c = {"tun_id", rng.chance(75) ? "tun_id=" + hex(v) : "tun_id=" + hex(v & 0xff) + "/0xff", {}};
-        break;
-    }
-    case 7:
-    case 8: {
-        const bool src = rng.chance(50);
-        const auto [addr, len] = rng.pick(kPrefixes);
-        const std::uint32_t mask = prefixMask(len);
-        std::string text = std::string(src ? "nw_src=" : "nw_dst=") + ip(addr & mask);
-        if (len != 32) text += "/" + std::to_string(len);
-        c = {src ? "nw_src" : "nw_dst", text,
-             [src, addr, mask](FlowKey& k, std::uint32_t&, Rng& r) {
-                 std::uint32_t& f = src ? k.nw_src : k.nw_dst;
-                 f = (addr & mask) | (std::uint32_t(r.next()) & ~mask);
-             }};
-        break;
-    }
-    case 9: {
-        const std::uint8_t proto2 = rng.chance(50) ? rng.pick(kOtherIpProtos) : std::uint8_t(17);
-        c = {"nw_proto", "nw_proto=" + std::to_string(proto2),
-             [proto2](FlowKey& k, std::uint32_t&, Rng&) { k.nw_proto = proto2; }};
-        break;
-    }
-    case 10:
-    case 11: {
-        const bool src = rng.chance(50);
-        const std::uint16_t port = rng.pick(kL4Ports);
-        const std::string name = src ? "tp_src" : "tp_dst";
-        if (rng.chance(20)) {
-            // A masked port match (NXM): the high byte only.
-            c = {name, name + "=" + hex(port & 0xff00) + "/0xff00",
-                 [src, port](FlowKey& k, std::uint32_t&, Rng& r) {
-                     (src ? k.tp_src : k.tp_dst) = std::uint16_t((port & 0xff00) | r.range(0, 255));
+        case 12: {
+            const std::uint16_t t = rng.pick(kIcmpTypes);
+            c = {"icmp_type", "icmp_type=" + std::to_string(t),
+                 [t](FlowKey& k, std::uint32_t&, Rng&) { k.tp_src = t; }};
+            break;
+        }
+        case 13: {
+            const std::uint16_t code = rng.pick(kIcmpCodes);
+            c = {"icmp_code", "icmp_code=" + std::to_string(code),
+                 [code](FlowKey& k, std::uint32_t&, Rng&) { k.tp_dst = code; }};
+            break;
+        }
+        case 14: {
+            const int op = rng.range(1, 2);
+            c = {"arp_op", "arp_op=" + std::to_string(op),
+                 [op](FlowKey& k, std::uint32_t&, Rng&) { k.nw_proto = std::uint8_t(op); }};
+            break;
+        }
+        default: {
+            const bool spa = rng.chance(50);
+            const auto [addr, len] = rng.pick(kPrefixes);
+            const std::uint32_t mask = prefixMask(len);
+            std::string text = std::string(spa ? "arp_spa=" : "arp_tpa=") + ip(addr & mask);
+            if (len != 32)
+                text += "/" + std::to_string(len);
+            c = {spa ? "arp_spa" : "arp_tpa", text,
+                 [spa, addr, mask](FlowKey& k, std::uint32_t&, Rng& r) {
+                     std::uint32_t& f = spa ? k.nw_src : k.nw_dst;
+                     f = (addr & mask) | (std::uint32_t(r.next()) & ~mask);
                  }};
-        } else {
-            c = {name, name + "=" + std::to_string(port),
-                 [src, port](FlowKey& k, std::uint32_t&, Rng&) { (src ? k.tp_src : k.tp_dst) = port; }};
+            break;
         }
-        break;
-    }
-    case 12: {
-        const std::uint16_t t = rng.pick(kIcmpTypes);
-        c = {"icmp_type", "icmp_type=" + std::to_string(t),
-             [t](FlowKey& k, std::uint32_t&, Rng&) { k.tp_src = t; }};
-        break;
-    }
-    case 13: {
-        const std::uint16_t code = rng.pick(kIcmpCodes);
-        c = {"icmp_code", "icmp_code=" + std::to_string(code),
-             [code](FlowKey& k, std::uint32_t&, Rng&) { k.tp_dst = code; }};
-        break;
-    }
-    case 14: {
-        const int op = rng.range(1, 2);
-        c = {"arp_op", "arp_op=" + std::to_string(op),
-             [op](FlowKey& k, std::uint32_t&, Rng&) { k.nw_proto = std::uint8_t(op); }};
-        break;
-    }
-    default: {
-        const bool spa = rng.chance(50);
-        const auto [addr, len] = rng.pick(kPrefixes);
-        const std::uint32_t mask = prefixMask(len);
-        std::string text = std::string(spa ? "arp_spa=" : "arp_tpa=") + ip(addr & mask);
-        if (len != 32) text += "/" + std::to_string(len);
-        c = {spa ? "arp_spa" : "arp_tpa", text,
-             [spa, addr, mask](FlowKey& k, std::uint32_t&, Rng& r) {
-                 std::uint32_t& f = spa ? k.nw_src : k.nw_dst;
-                 f = (addr & mask) | (std::uint32_t(r.next()) & ~mask);
-             }};
-        break;
-    }
     }
     return c;
 }
 
 const char* protoKeyword(ProtoClass p) {
     switch (p) {
-    case ProtoClass::Ip: return "ip";
-    case ProtoClass::Icmp: return "icmp";
-    case ProtoClass::Tcp: return "tcp";
-    case ProtoClass::Udp: return "udp";
-    case ProtoClass::Arp: return "arp";
-    case ProtoClass::Any: break;
+        case ProtoClass::Ip:
+            return "ip";
+        case ProtoClass::Icmp:
+            return "icmp";
+        case ProtoClass::Tcp:
+            return "tcp";
+        case ProtoClass::Udp:
+            return "udp";
+        case ProtoClass::Arp:
+            return "arp";
+        case ProtoClass::Any:
+            break;
     }
     return "";
 }
@@ -316,22 +362,27 @@ struct Builder {
         auto& used = usedPriorities[table];
         for (int attempt = 0; attempt < 1000; ++attempt) {
             const int p = rng.range(lo, hi);
-            if (used.insert(p).second) return p;
+            if (used.insert(p).second)
+                return p;
         }
         for (int p = lo;; ++p) {
-            if (used.insert(p).second) return p;
+            if (used.insert(p).second)
+                return p;
         }
     }
 
     std::string outputPort() {
-        if (rng.chance(4)) return std::to_string(cfg.numPorts + 5);  // no such port
+        if (rng.chance(4))
+            return std::to_string(cfg.numPorts + 5);  // no such port
         return std::to_string(rng.range(1, cfg.numPorts));
     }
 
     /// A resubmit target after 'table'; rarely any table (loops exercise the limits).
     std::optional<int> resubmitTarget(int table) {
-        if (rng.chance(3)) return rng.range(0, cfg.numTables - 1);
-        if (table + 1 >= cfg.numTables) return std::nullopt;
+        if (rng.chance(3))
+            return rng.range(0, cfg.numTables - 1);
+        if (table + 1 >= cfg.numTables)
+            return std::nullopt;
         return rng.range(table + 1, cfg.numTables - 1);
     }
 
@@ -343,10 +394,17 @@ struct Builder {
         learnSlots.insert({target, priority});
         std::string s = "learn(table=" + std::to_string(target);
         switch (rng.range(0, 3)) {
-        case 0: s += ",hard_timeout=300"; break;
-        case 1: s += ",idle_timeout=60"; break;
-        case 2: s += ",idle_timeout=30,hard_timeout=120"; break;
-        default: break;
+            case 0:
+                s += ",hard_timeout=300";
+                break;
+            case 1:
+                s += ",idle_timeout=60";
+                break;
+            case 2:
+                s += ",idle_timeout=30,hard_timeout=120";
+                break;
+            default:
+                break;
         }
         s += ",priority=" + std::to_string(priority);
         // Match specs: distinct destination fields.
@@ -366,7 +424,8 @@ struct Builder {
         const int nMatch = rng.range(1, 3);
         for (int i = 0; i < nMatch; ++i) {
             const auto& [slot, text] = rng.pick(matchSpecs);
-            if (!used.insert(slot).second) continue;
+            if (!used.insert(slot).second)
+                continue;
             s += "," + text;
         }
         const std::vector<std::string> actionSpecs = {
@@ -382,7 +441,8 @@ struct Builder {
         std::set<std::size_t> usedActions;
         for (int i = 0; i < nActions; ++i) {
             const std::size_t a = rng.below(actionSpecs.size());
-            if (!usedActions.insert(a).second) continue;
+            if (!usedActions.insert(a).second)
+                continue;
             s += "," + actionSpecs[a];
         }
         return s + ")";
@@ -390,20 +450,26 @@ struct Builder {
 
     std::string loadAction() {
         switch (rng.range(0, 7)) {
-        case 0:
-        case 1: return "load:" + hex(rng.pick(kRegValues)) + "->" + reg() + "[]";
-        case 2: {
-            const int ofs = rng.range(0, 24);
-            const int nbits = rng.range(1, 32 - ofs);
-            const std::uint64_t v = rng.next() & ((1ULL << nbits) - 1);
-            return "load:" + hex(v) + "->" + reg() + "[" + std::to_string(ofs) + ".." +
-                   std::to_string(ofs + nbits - 1) + "]";
-        }
-        case 3: return "load:" + hex(rng.pick(kRegValues)) + "->OXM_OF_METADATA[]";
-        case 4: return "load:" + hex(rng.pick(kTunIds)) + "->NXM_NX_TUN_ID[]";
-        case 5: return "load:0->NXM_OF_VLAN_TCI[]";
-        case 6: return "load:" + hex(0x1000 | rng.pick(kVids)) + "->NXM_OF_VLAN_TCI[]";
-        default: return "load:" + hex(rng.pick(kSrcMacs)) + "->NXM_OF_ETH_DST[]";
+            case 0:
+            case 1:
+                return "load:" + hex(rng.pick(kRegValues)) + "->" + reg() + "[]";
+            case 2: {
+                const int ofs = rng.range(0, 24);
+                const int nbits = rng.range(1, 32 - ofs);
+                const std::uint64_t v = rng.next() & ((1ULL << nbits) - 1);
+                return "load:" + hex(v) + "->" + reg() + "[" + std::to_string(ofs) + ".." +
+                       std::to_string(ofs + nbits - 1) + "]";
+            }
+            case 3:
+                return "load:" + hex(rng.pick(kRegValues)) + "->OXM_OF_METADATA[]";
+            case 4:
+                return "load:" + hex(rng.pick(kTunIds)) + "->NXM_NX_TUN_ID[]";
+            case 5:
+                return "load:0->NXM_OF_VLAN_TCI[]";
+            case 6:
+                return "load:" + hex(0x1000 | rng.pick(kVids)) + "->NXM_OF_VLAN_TCI[]";
+            default:
+                return "load:" + hex(rng.pick(kSrcMacs)) + "->NXM_OF_ETH_DST[]";
         }
     }
 
@@ -423,7 +489,8 @@ struct Builder {
             moves.push_back("move:NXM_OF_IP_SRC[]->" + reg() + "[]");
             moves.push_back("move:NXM_OF_IP_SRC[]->NXM_OF_IP_DST[]");
         }
-        if (proto == ProtoClass::Arp) moves.push_back("move:NXM_OF_ARP_SPA[]->" + reg() + "[]");
+        if (proto == ProtoClass::Arp)
+            moves.push_back("move:NXM_OF_ARP_SPA[]->" + reg() + "[]");
         return rng.pick(moves);
     }
 
@@ -440,24 +507,29 @@ struct Builder {
             sets.push_back("set_field:" + ip(rng.pick(kIps)) + "->ip_src");
             sets.push_back("set_field:" + ip(rng.pick(kIps)) + "->ip_dst");
         }
-        if (proto == ProtoClass::Tcp) sets.push_back("set_field:" + std::to_string(rng.pick(kL4Ports)) + "->tcp_dst");
-        if (proto == ProtoClass::Udp) sets.push_back("set_field:" + std::to_string(rng.pick(kL4Ports)) + "->udp_src");
+        if (proto == ProtoClass::Tcp)
+            sets.push_back("set_field:" + std::to_string(rng.pick(kL4Ports)) + "->tcp_dst");
+        if (proto == ProtoClass::Udp)
+            sets.push_back("set_field:" + std::to_string(rng.pick(kL4Ports)) + "->udp_src");
         return rng.pick(sets);
     }
 
     /// One action of a rule in 'table' of class 'proto'.
     std::string action(int table, ProtoClass proto) {
         const int r = rng.range(0, 103);
-        if (r < 20) return "output:" + outputPort();
+        if (r < 20)
+            return "output:" + outputPort();
         if (r < 22) {
             // Reserved ports: LOCAL (recorded on both sides), FLOOD, ALL, NORMAL.
             static const std::vector<std::string> kSpecial = {"LOCAL", "output:LOCAL", "FLOOD",
                                                               "ALL", "NORMAL"};
             return rng.pick(kSpecial);
         }
-        if (r < 26) return "IN_PORT";
+        if (r < 26)
+            return "IN_PORT";
         if (r < 44) {
-            if (auto t = resubmitTarget(table)) return "resubmit(," + std::to_string(*t) + ")";
+            if (auto t = resubmitTarget(table))
+                return "resubmit(," + std::to_string(*t) + ")";
             return "output:" + outputPort();
         }
         if (r < 49) {
@@ -467,15 +539,25 @@ struct Builder {
             }
             return "IN_PORT";
         }
-        if (r < 54) return "mod_vlan_vid:" + std::to_string(rng.pick(kVids));
-        if (r < 57) return "mod_vlan_pcp:" + std::to_string(rng.range(0, 7));
-        if (r < 61) return "strip_vlan";
-        if (r < 66) return std::string(rng.chance(50) ? "mod_dl_src:" : "mod_dl_dst:") + mac(rng.pick(kSrcMacs));
-        if (r < 71) return std::string(rng.chance(50) ? "mod_nw_src:" : "mod_nw_dst:") + ip(rng.pick(kIps));
-        if (r < 76) return "dec_ttl";
-        if (r < 84) return loadAction();
-        if (r < 89) return moveAction(proto);
-        if (r < 96) return setFieldAction(proto);
+        if (r < 54)
+            return "mod_vlan_vid:" + std::to_string(rng.pick(kVids));
+        if (r < 57)
+            return "mod_vlan_pcp:" + std::to_string(rng.range(0, 7));
+        if (r < 61)
+            return "strip_vlan";
+        if (r < 66)
+            return std::string(rng.chance(50) ? "mod_dl_src:" : "mod_dl_dst:") +
+                   mac(rng.pick(kSrcMacs));
+        if (r < 71)
+            return std::string(rng.chance(50) ? "mod_nw_src:" : "mod_nw_dst:") + ip(rng.pick(kIps));
+        if (r < 76)
+            return "dec_ttl";
+        if (r < 84)
+            return loadAction();
+        if (r < 89)
+            return moveAction(proto);
+        if (r < 96)
+            return setFieldAction(proto);
         return learnAction(table);
     }
 
@@ -487,14 +569,15 @@ struct Builder {
         std::vector<std::string> actions;
         if (!catchAll) {
             const int r = rng.range(0, 99);
-            rule.proto = r < 40 ? ProtoClass::Any
+            rule.proto = r < 40   ? ProtoClass::Any
                          : r < 52 ? ProtoClass::Ip
                          : r < 62 ? ProtoClass::Icmp
                          : r < 72 ? ProtoClass::Udp
                          : r < 82 ? ProtoClass::Tcp
                                   : ProtoClass::Arp;
             rule.needsOf13 = rng.chance(8);
-            if (*protoKeyword(rule.proto)) matchParts.emplace_back(protoKeyword(rule.proto));
+            if (*protoKeyword(rule.proto))
+                matchParts.emplace_back(protoKeyword(rule.proto));
             std::set<std::string> slots;
             if (rule.needsOf13) {
                 slots.insert("vlan");
@@ -504,9 +587,11 @@ struct Builder {
             const int n = rng.range(rule.proto == ProtoClass::Any ? 1 : 0, 3);
             for (int i = 0; i < n; ++i) {
                 Constraint c = randomConstraint(rng, rule.proto, cfg.numPorts, rule.needsOf13);
-                if (!slots.insert(c.slot).second) continue;
+                if (!slots.insert(c.slot).second)
+                    continue;
                 matchParts.push_back(c.text);
-                if (c.shape) rule.shapers.push_back(c.shape);
+                if (c.shape)
+                    rule.shapers.push_back(c.shape);
             }
         }
         if (rule.needsOf13) {
@@ -516,36 +601,50 @@ struct Builder {
             const int n = rng.range(1, 3);
             for (int i = 0; i < n; ++i) {
                 switch (rng.range(0, 4)) {
-                case 0: actions.push_back("output:" + outputPort()); break;
-                case 1: actions.emplace_back("IN_PORT"); break;
-                case 2:
-                    if (auto t = resubmitTarget(table)) {
-                        actions.push_back("resubmit(," + std::to_string(*t) + ")");
-                    } else {
+                    case 0:
                         actions.push_back("output:" + outputPort());
-                    }
-                    break;
-                case 3: actions.push_back("load:" + hex(rng.pick(kRegValues)) + "->" + reg() + "[]"); break;
-                default: actions.push_back("mod_dl_src:" + mac(rng.pick(kSrcMacs))); break;
+                        break;
+                    case 1:
+                        actions.emplace_back("IN_PORT");
+                        break;
+                    case 2:
+                        if (auto t = resubmitTarget(table)) {
+                            actions.push_back("resubmit(," + std::to_string(*t) + ")");
+                        } else {
+                            actions.push_back("output:" + outputPort());
+                        }
+                        break;
+                    case 3:
+                        actions.push_back("load:" + hex(rng.pick(kRegValues)) + "->" + reg() +
+                                          "[]");
+                        break;
+                    default:
+                        actions.push_back("mod_dl_src:" + mac(rng.pick(kSrcMacs)));
+                        break;
                 }
             }
         } else if (!rng.chance(7)) {
             const int n = rng.range(1, 4);
-            for (int i = 0; i < n; ++i) actions.push_back(action(table, rule.proto));
+            for (int i = 0; i < n; ++i)
+                actions.push_back(action(table, rule.proto));
             const std::string& last = actions.back();
-            const bool ends = last.rfind("output", 0) == 0 || last.rfind("resubmit", 0) == 0 ||
-                              last == "IN_PORT";
-            if (!ends && rng.chance(60)) actions.push_back("output:" + outputPort());
+            const bool ends =
+                last.rfind("output", 0) == 0 || last.rfind("resubmit", 0) == 0 || last == "IN_PORT";
+            if (!ends && rng.chance(60))
+                actions.push_back("output:" + outputPort());
         }
         for (std::size_t i = 0; i < matchParts.size(); ++i) {
-            if (i) rule.match += ",";
+            if (i)
+                rule.match += ",";
             rule.match += matchParts[i];
         }
         for (std::size_t i = 0; i < actions.size(); ++i) {
-            if (i) rule.actions += ",";
+            if (i)
+                rule.actions += ",";
             rule.actions += actions[i];
         }
-        if (rule.actions.empty()) rule.actions = "drop";
+        if (rule.actions.empty())
+            rule.actions = "drop";
         return rule;
     }
 };
@@ -567,20 +666,23 @@ std::uint64_t Rng::next() {
 
 std::string RandomRule::text() const {
     std::string s = "table=" + std::to_string(table) + ",priority=" + std::to_string(priority);
-    if (!match.empty()) s += "," + match;
+    if (!match.empty())
+        s += "," + match;
     return s + " actions=" + actions;
 }
 
 std::string RandomFlowTable::text() const {
     std::string s;
-    for (const auto& r : rules) s += r.text() + "\n";
+    for (const auto& r : rules)
+        s += r.text() + "\n";
     return s;
 }
 
 std::string RandomFlowTable::textOf10() const {
     std::string s;
     for (const auto& r : rules) {
-        if (!r.needsOf13) s += r.text() + "\n";
+        if (!r.needsOf13)
+            s += r.text() + "\n";
     }
     return s;
 }
@@ -588,7 +690,8 @@ std::string RandomFlowTable::textOf10() const {
 std::string RandomFlowTable::textOf13() const {
     std::string s;
     for (const auto& r : rules) {
-        if (r.needsOf13) s += r.text() + "\n";
+        if (r.needsOf13)
+            s += r.text() + "\n";
     }
     return s;
 }
@@ -610,13 +713,17 @@ RandomFlowTable generateFlowTable(std::uint64_t seed, const RandomFlowConfig& co
     std::vector<bool> catchAll(std::size_t(config.numTables));
     for (int t = 0; t < config.numTables; ++t) {
         const int n = rng.range(config.minRulesPerTable, config.maxRulesPerTable);
-        for (int i = 0; i < n; ++i) priorities[std::size_t(t)].push_back(b.freshPriority(t, 1, 300));
+        for (int i = 0; i < n; ++i)
+            priorities[std::size_t(t)].push_back(b.freshPriority(t, 1, 300));
         catchAll[std::size_t(t)] = rng.chance(35);
-        if (catchAll[std::size_t(t)]) b.usedPriorities[t].insert(0);
+        if (catchAll[std::size_t(t)])
+            b.usedPriorities[t].insert(0);
     }
     for (int t = 0; t < config.numTables; ++t) {
-        for (int p : priorities[std::size_t(t)]) out.rules.push_back(b.rule(t, p, false));
-        if (catchAll[std::size_t(t)]) out.rules.push_back(b.rule(t, 0, true));
+        for (int p : priorities[std::size_t(t)])
+            out.rules.push_back(b.rule(t, p, false));
+        if (catchAll[std::size_t(t)])
+            out.rules.push_back(b.rule(t, 0, true));
     }
     out.learnSlots = b.learnSlots;
     return out;
@@ -629,7 +736,8 @@ std::vector<RandomFrame> generateFrames(const RandomFlowTable& table, int count,
     const int numPorts = table.config.numPorts;
     std::vector<const RandomRule*> table0;
     for (const auto& r : table.rules) {
-        if (r.table == 0) table0.push_back(&r);
+        if (r.table == 0)
+            table0.push_back(&r);
     }
     for (int i = 0; i < count; ++i) {
         RandomFrame f;
@@ -649,7 +757,8 @@ std::vector<RandomFrame> generateFrames(const RandomFlowTable& table, int count,
             const std::size_t j = rng.below(frames.size());
             f.key = frames[j].key;
             std::swap(f.key.dl_src, f.key.dl_dst);
-            if (f.key.dl_src & 0x010000000000ULL) f.key.dl_src = rng.pick(kSrcMacs);
+            if (f.key.dl_src & 0x010000000000ULL)
+                f.key.dl_src = rng.pick(kSrcMacs);
             std::swap(f.key.nw_src, f.key.nw_dst);
             if (f.key.dl_type == engine::eth_type::kArp) {
                 f.key.nw_proto = 2;
@@ -665,7 +774,8 @@ std::vector<RandomFrame> generateFrames(const RandomFlowTable& table, int count,
                                          ? table0[rng.below(table0.size())]
                                          : &table.rules[rng.below(table.rules.size())];
             f.key = randomKey(rng, rule->proto);
-            for (const auto& shape : rule->shapers) shape(f.key, f.inPort, rng);
+            for (const auto& shape : rule->shapers)
+                shape(f.key, f.inPort, rng);
             f.origin = "shaped by rule \"" + rule->text() + "\"";
         } else {
             f.key = randomKey(rng, ProtoClass::Any);
@@ -681,8 +791,10 @@ std::vector<RandomFrame> generateFrames(const RandomFlowTable& table, int count,
             f.bytes[l3 + 7] = first ? 0x00 : 0x08;
             f.bytes[l3 + 10] = f.bytes[l3 + 11] = 0;
             std::uint32_t sum = 0;
-            for (std::size_t b = 0; b < 20; b += 2) sum += std::uint32_t(f.bytes[l3 + b] << 8 | f.bytes[l3 + b + 1]);
-            while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+            for (std::size_t b = 0; b < 20; b += 2)
+                sum += std::uint32_t(f.bytes[l3 + b] << 8 | f.bytes[l3 + b + 1]);
+            while (sum >> 16)
+                sum = (sum & 0xffff) + (sum >> 16);
             f.bytes[l3 + 10] = std::uint8_t(~sum >> 8);
             f.bytes[l3 + 11] = std::uint8_t(~sum);
             f.origin += first ? ", made a first fragment" : ", made a later fragment";

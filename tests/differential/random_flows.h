@@ -28,14 +28,14 @@
 // Invariants
 //   generateFlowTable(s) and generateFrames(t, n, s) are pure functions of their arguments.
 
+#include "engine/flow/flow_key.h"
+
 #include <cstdint>
 #include <functional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "engine/flow/flow_key.h"
 
 namespace nlab::difftest {
 
@@ -70,9 +70,9 @@ struct RandomRule {
     int table = 0;
     int priority = 0;
     ProtoClass proto = ProtoClass::Any;
-    std::string match;         ///< Match text without table/priority ("" = any).
-    std::string actions;       ///< Action text ("drop" for none).
-    bool needsOf13 = false;    ///< Uses push_vlan: load with `ovs-ofctl -O OpenFlow13`.
+    std::string match;                 ///< Match text without table/priority ("" = any).
+    std::string actions;               ///< Action text ("drop" for none).
+    bool needsOf13 = false;            ///< Uses push_vlan: load with `ovs-ofctl -O OpenFlow13`.
     std::vector<FrameShaper> shapers;  ///< Make a frame satisfy the match (where a frame can).
 
     /// "table=T,priority=P[,MATCH] actions=A" (one add-flows line).
@@ -81,8 +81,8 @@ struct RandomRule {
 
 /// Size knobs of a generated table.
 struct RandomFlowConfig {
-    int numPorts = 4;        ///< Ports 1..numPorts exist on both sides.
-    int numTables = 4;       ///< Tables 0..numTables-1 are used.
+    int numPorts = 4;   ///< Ports 1..numPorts exist on both sides.
+    int numTables = 4;  ///< Tables 0..numTables-1 are used.
     int minRulesPerTable = 2;
     int maxRulesPerTable = 6;
 };
@@ -107,11 +107,11 @@ struct RandomFlowTable {
 
 /// A frame to inject.
 struct RandomFrame {
-    std::uint32_t inPort = 1;          ///< OpenFlow port (1..numPorts) it arrives on.
-    engine::FlowKey key;               ///< Packet fields it was composed from.
+    std::uint32_t inPort = 1;  ///< OpenFlow port (1..numPorts) it arrives on.
+    engine::FlowKey key;       ///< Packet fields it was composed from.
     std::size_t payloadBytes = 0;
-    std::vector<std::uint8_t> bytes;   ///< composeFrame(key, payloadBytes).
-    std::string origin;                ///< "random", "shaped by rule N", "reply to frame N".
+    std::vector<std::uint8_t> bytes;  ///< composeFrame(key, payloadBytes).
+    std::string origin;               ///< "random", "shaped by rule N", "reply to frame N".
 };
 
 /// Generates a flow table from 'seed'.

@@ -11,6 +11,12 @@
 // that replays the case against ovs-oracle. NLAB_DIFF_SEED=<seed> runs only that table.
 // NLAB_DIFF_TABLES=<n> changes the number of tables for a local run (CI uses 200).
 
+#include "engine/core/result.h"
+#include "tests/differential/diff_normalize.h"
+#include "tests/differential/engine_harness.h"
+#include "tests/differential/ovs_oracle.h"
+#include "tests/differential/random_flows.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -23,23 +29,18 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/result.h"
-#include "tests/differential/diff_normalize.h"
-#include "tests/differential/engine_harness.h"
-#include "tests/differential/ovs_oracle.h"
-#include "tests/differential/random_flows.h"
-
 namespace nlab::difftest {
 namespace {
 
-constexpr int kRandomTables = 200;     // in CI: the number of random tables, all shards
+constexpr int kRandomTables = 200;  // in CI: the number of random tables, all shards
 constexpr int kShards = 4;
 constexpr int kFramesPerTable = 20;
 constexpr std::uint64_t kBaseSeed = 20'240'601;
-constexpr int kFullReports = 3;        // mismatches printed in full per shard
+constexpr int kFullReports = 3;  // mismatches printed in full per shard
 
 int tableCount() {
-    if (const char* env = std::getenv("NLAB_DIFF_TABLES"); env && *env) return std::atoi(env);
+    if (const char* env = std::getenv("NLAB_DIFF_TABLES"); env && *env)
+        return std::atoi(env);
     return kRandomTables;
 }
 
@@ -54,7 +55,8 @@ std::vector<DumpedFlow> learnedOnly(const std::vector<DumpedFlow>& flows,
                                     const RandomFlowTable& table) {
     std::vector<DumpedFlow> out;
     for (const auto& f : flows) {
-        if (!table.isStatic(f.table, f.priority)) out.push_back(f);
+        if (!table.isStatic(f.table, f.priority))
+            out.push_back(f);
     }
     return out;
 }
@@ -64,7 +66,8 @@ std::string indent(const std::string& text) {
     std::size_t start = 0;
     while (start < text.size()) {
         std::size_t nl = text.find('\n', start);
-        if (nl == std::string::npos) nl = text.size();
+        if (nl == std::string::npos)
+            nl = text.size();
         out += "  " + text.substr(start, nl - start) + "\n";
         start = nl + 1;
     }
@@ -75,8 +78,8 @@ std::string indent(const std::string& text) {
 std::string writeReproducer(const RandomFlowTable& table, const std::vector<RandomFrame>& frames,
                             std::size_t upTo) {
     const char* tmp = std::getenv("TMPDIR");
-    const std::string dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/nlab-diff-repro-" +
-                            std::to_string(table.seed);
+    const std::string dir =
+        std::string(tmp && *tmp ? tmp : "/tmp") + "/nlab-diff-repro-" + std::to_string(table.seed);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     std::ofstream(dir + "/flows-of10.txt") << table.textOf10();
@@ -106,11 +109,13 @@ TEST_P(DiffRandomTables, OutputsAndLearnedFlowsMatchOvs) {
     const int shard = GetParam();
     std::vector<std::uint64_t> seeds;
     if (const auto only = onlySeed()) {
-        if (shard != 0) GTEST_SKIP() << "NLAB_DIFF_SEED set: shard 0 runs it";
+        if (shard != 0)
+            GTEST_SKIP() << "NLAB_DIFF_SEED set: shard 0 runs it";
         seeds.push_back(*only);
     } else {
         const int total = tableCount();
-        for (int i = shard; i < total; i += kShards) seeds.push_back(kBaseSeed + std::uint64_t(i));
+        for (int i = shard; i < total; i += kShards)
+            seeds.push_back(kBaseSeed + std::uint64_t(i));
     }
 
     const std::vector<std::string> portNames = {"p1", "p2", "p3", "p4"};
@@ -133,7 +138,8 @@ TEST_P(DiffRandomTables, OutputsAndLearnedFlowsMatchOvs) {
         const RandomFlowTable table = generateFlowTable(seed);
         const std::vector<RandomFrame> batch = generateFrames(table, kFramesPerTable, seed);
         ovs.replaceFlows("br0", table.textOf10());
-        if (!table.textOf13().empty()) ovs.addFlows("br0", table.textOf13(), "-O OpenFlow13");
+        if (!table.textOf13().empty())
+            ovs.addFlows("br0", table.textOf13(), "-O OpenFlow13");
 
         std::string failure;
         try {
@@ -152,7 +158,8 @@ TEST_P(DiffRandomTables, OutputsAndLearnedFlowsMatchOvs) {
             const auto e = normalizeOutputs(ours.inject(port, f.bytes));
             ++frames;
             outputs += o.size();
-            if (!o.empty()) ++framesWithOutput;
+            if (!o.empty())
+                ++framesWithOutput;
             if (o != e) {
                 failedFrame = i;
                 failure = "frame " + std::to_string(i) + " (" + f.origin + ") on " + port +
@@ -173,22 +180,28 @@ TEST_P(DiffRandomTables, OutputsAndLearnedFlowsMatchOvs) {
                 failedFrame = batch.size() - 1;
                 failure = "learned flows differ";
                 detail = "learned flows, OVS (raw):\n" + describeLines([&] {
-                    std::vector<std::string> v;
-                    for (const auto& f : o) v.push_back(f.text());
-                    return v;
-                }()) + "learned flows, engine (raw):\n" + describeLines([&] {
-                    std::vector<std::string> v;
-                    for (const auto& f : e) v.push_back(f.text());
-                    return v;
-                }()) + "canonical, OVS:\n" + describeLines(oc) + "canonical, engine:\n" +
+                             std::vector<std::string> v;
+                             for (const auto& f : o)
+                                 v.push_back(f.text());
+                             return v;
+                         }()) +
+                         "learned flows, engine (raw):\n" + describeLines([&] {
+                             std::vector<std::string> v;
+                             for (const auto& f : e)
+                                 v.push_back(f.text());
+                             return v;
+                         }()) +
+                         "canonical, OVS:\n" + describeLines(oc) + "canonical, engine:\n" +
                          describeLines(ec);
             }
         }
-        if (failure.empty()) continue;
+        if (failure.empty())
+            continue;
 
         ++tablesFailed;
         failureLines.push_back("seed " + std::to_string(seed) + ": " + failure);
-        if (reported++ >= kFullReports) continue;
+        if (reported++ >= kFullReports)
+            continue;
         const std::string dir = writeReproducer(table, batch, failedFrame);
         std::string frameList;
         for (std::size_t i = 0; i <= failedFrame && i < batch.size(); ++i) {
@@ -199,16 +212,18 @@ TEST_P(DiffRandomTables, OutputsAndLearnedFlowsMatchOvs) {
                       << "Reproduce: NLAB_DIFF_SEED=" << seed
                       << " nlab_differential_tests --gtest_filter='DiffRandomTables*'\n"
                       << "  or by hand against OVS: sh " << dir << "/replay.sh\n"
-                      << "Flow table:\n" << indent(table.text())
-                      << "Frames sent (in order; the state they leave matters):\n" << frameList
-                      << detail;
+                      << "Flow table:\n"
+                      << indent(table.text())
+                      << "Frames sent (in order; the state they leave matters):\n"
+                      << frameList << detail;
     }
 
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "[ shard " << shard << " ] " << seeds.size() << " tables, " << frames
-              << " frames (" << framesWithOutput << " with output, " << outputs
-              << " frames out), " << learned << " learned flows compared, " << tablesFailed
-              << " tables disagree; " << secs << " s\n";
+              << " frames (" << framesWithOutput << " with output, " << outputs << " frames out), "
+              << learned << " learned flows compared, " << tablesFailed << " tables disagree; "
+              << secs << " s\n";
     EXPECT_EQ(tablesFailed, 0) << tablesFailed << " of " << seeds.size()
                                << " random tables disagree with OVS:\n"
                                << describeLines(failureLines);

@@ -14,6 +14,13 @@
 // formatter; for these flows OVS 3.1 prints exactly what the article's OVS 2.0.2 printed)
 // and in the canonical form of diff_normalize.h.
 
+#include "engine/codec/frame_compose.h"
+#include "engine/codec/tunnel.h"
+#include "engine/flow/flow_key.h"
+#include "tests/differential/diff_normalize.h"
+#include "tests/differential/engine_harness.h"
+#include "tests/differential/ovs_oracle.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -24,13 +31,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "engine/codec/frame_compose.h"
-#include "engine/codec/tunnel.h"
-#include "engine/flow/flow_key.h"
-#include "tests/differential/diff_normalize.h"
-#include "tests/differential/engine_harness.h"
-#include "tests/differential/ovs_oracle.h"
 
 namespace nlab::difftest {
 namespace {
@@ -58,7 +58,8 @@ const char* const kLearnedDhcp =
 
 std::string readFile(const std::string& path) {
     std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read " + path);
+    if (!in)
+        throw std::runtime_error("cannot read " + path);
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -96,7 +97,8 @@ std::vector<std::uint8_t> icmpEcho(std::uint64_t src, std::uint64_t dst, std::ui
 
 std::vector<std::string> texts(const std::vector<DumpedFlow>& flows) {
     std::vector<std::string> out;
-    for (const auto& f : flows) out.push_back(f.text());
+    for (const auto& f : flows)
+        out.push_back(f.text());
     return out;
 }
 
@@ -134,7 +136,8 @@ protected:
         std::optional<engine::TunnelMetadata> tunnel;
         if (tunId) {
             char buf[40];
-            std::snprintf(buf, sizeof buf, "tun_id=0x%llx", static_cast<unsigned long long>(*tunId));
+            std::snprintf(buf, sizeof buf, "tun_id=0x%llx",
+                          static_cast<unsigned long long>(*tunId));
             meta = buf;
             // An OpenFlow packet-out carries only the key: outer addresses are 0 on OVS too.
             tunnel = engine::TunnelMetadata{*tunId, 0, 0, true};
@@ -285,9 +288,9 @@ TEST_F(DiffSeedPipeline, GreFrameFromTheUnderlay) {
     ASSERT_EQ(ovs.size(), 1u) << describeOutputs(ovs);
     EXPECT_EQ(ovs[0].port, "patch-int");
     EXPECT_EQ(ours, ovs) << "GRE frame on the underlay:\n  " << describeFrame(frame)
-                         << "\nOVS transmitted:\n" << describeOutputs(ovs)
-                         << "engine transmitted:\n" << describeOutputs(ours)
-                         << "engine: " << m_engine->lastDropReason();
+                         << "\nOVS transmitted:\n"
+                         << describeOutputs(ovs) << "engine transmitted:\n"
+                         << describeOutputs(ours) << "engine: " << m_engine->lastDropReason();
     expectTable20("after the GRE frame", {kLearnedGateway});
 
     // The learned flow sends the VM's answer back into the tunnel.

@@ -9,18 +9,18 @@
 // also compare the learned tables. A failing case's message is its own minimal reproducer:
 // the flows, each frame in hex, and both outputs.
 
+#include "engine/codec/frame_compose.h"
+#include "engine/flow/flow_key.h"
+#include "tests/differential/diff_normalize.h"
+#include "tests/differential/engine_harness.h"
+#include "tests/differential/ovs_oracle.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "engine/codec/frame_compose.h"
-#include "engine/flow/flow_key.h"
-#include "tests/differential/diff_normalize.h"
-#include "tests/differential/engine_harness.h"
-#include "tests/differential/ovs_oracle.h"
 
 namespace nlab::difftest {
 namespace {
@@ -104,7 +104,8 @@ void fixIpChecksum(Bytes& f, std::size_t l3 = kL3) {
     for (std::size_t i = 0; i + 1 < ihl && l3 + i + 1 < f.size(); i += 2) {
         sum += std::uint32_t(f[l3 + i] << 8 | f[l3 + i + 1]);
     }
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
     const auto c = std::uint16_t(~sum);
     f[l3 + 10] = std::uint8_t(c >> 8);
     f[l3 + 11] = std::uint8_t(c);
@@ -167,14 +168,17 @@ struct Case {
     std::vector<int> learnTables;  ///< Tables compared (canonical) after the frames.
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.name;
+}
 
 std::string chainFlows() {
     // Table t (1..79) resubmits to t+1; table 80 outputs to p2. Entering at table S gives a
     // resubmit chain of 80 - S + 1 nested resubmits (the one from table 0 included).
     std::string s;
     for (int t = 1; t < 80; ++t) {
-        s += "table=" + std::to_string(t) + ",priority=1 actions=resubmit(," + std::to_string(t + 1) + ")\n";
+        s += "table=" + std::to_string(t) + ",priority=1 actions=resubmit(," +
+             std::to_string(t + 1) + ")\n";
     }
     s += "table=80,priority=1 actions=output:2\n";
     s += "table=0,priority=1,in_port=1 actions=resubmit(,19)\n";  // 62 nested resubmits
@@ -232,27 +236,29 @@ std::vector<Case> allCases() {
                   {"p1", arp(), "ARP"},
                   {"p1", other(), "EtherType 0x88b5"}},
                  {}});
-    c.push_back({"IpActionsIgnoreOtherProtocols",
-                 "mod_nw_src/mod_nw_dst/dec_ttl do nothing to ARP or other EtherTypes; on IPv4 they "
-                 "rewrite addresses and fix the IP and L4 checksums (a zero UDP checksum stays zero)",
-                 "table=0,priority=1 actions=mod_nw_src:1.2.3.4,mod_nw_dst:5.6.7.8,dec_ttl,output:2\n",
-                 "",
-                 {{"p1", arp(), "ARP"},
-                  {"p1", other(0x88cc), "LLDP EtherType"},
-                  {"p1", udp(), "UDP"},
-                  {"p1", withZeroUdpChecksum(udp()), "UDP with checksum 0"},
-                  {"p1", tcp(), "TCP"},
-                  {"p1", icmp(), "ICMP"}},
-                 {}});
-    c.push_back({"OutputToTheInputPort",
-                 "output:N to the input port is skipped, IN_PORT sends there, output to a port "
-                 "that does not exist is skipped, outputs keep their order per port and see "
-                 "the modifications made before them",
-                 "table=0,priority=1,in_port=1 actions=output:1,output:2,IN_PORT,output:9,"
-                 "mod_dl_src:00:00:00:00:00:09,output:2,mod_vlan_vid:7,output:3,strip_vlan,output:3\n",
-                 "",
-                 {{"p1", udp(), "untagged"}, {"p1", udp(64, tci(3, 2)), "tagged"}},
-                 {}});
+    c.push_back(
+        {"IpActionsIgnoreOtherProtocols",
+         "mod_nw_src/mod_nw_dst/dec_ttl do nothing to ARP or other EtherTypes; on IPv4 they "
+         "rewrite addresses and fix the IP and L4 checksums (a zero UDP checksum stays zero)",
+         "table=0,priority=1 actions=mod_nw_src:1.2.3.4,mod_nw_dst:5.6.7.8,dec_ttl,output:2\n",
+         "",
+         {{"p1", arp(), "ARP"},
+          {"p1", other(0x88cc), "LLDP EtherType"},
+          {"p1", udp(), "UDP"},
+          {"p1", withZeroUdpChecksum(udp()), "UDP with checksum 0"},
+          {"p1", tcp(), "TCP"},
+          {"p1", icmp(), "ICMP"}},
+         {}});
+    c.push_back(
+        {"OutputToTheInputPort",
+         "output:N to the input port is skipped, IN_PORT sends there, output to a port "
+         "that does not exist is skipped, outputs keep their order per port and see "
+         "the modifications made before them",
+         "table=0,priority=1,in_port=1 actions=output:1,output:2,IN_PORT,output:9,"
+         "mod_dl_src:00:00:00:00:00:09,output:2,mod_vlan_vid:7,output:3,strip_vlan,output:3\n",
+         "",
+         {{"p1", udp(), "untagged"}, {"p1", udp(64, tci(3, 2)), "tagged"}},
+         {}});
     c.push_back({"LearnedFlowInvisibleToItsTeacher",
                  "a flow learned while translating a packet is not seen by lookups of that same "
                  "packet (the translation uses the tables version it started with): the first "
@@ -348,19 +354,20 @@ std::vector<Case> allCases() {
                   {"p1", withTotalLength(tcp(), 30), "total length cuts the TCP header"},
                   {"p1", withIhl(tcp(), 4), "IHL 4"}},
                  {}});
-    c.push_back({"RewritesOnFragmentsAndOptions",
-                 "mod_nw_src and set_field on transport ports with IP options and fragments: "
-                 "which checksums OVS updates (OVS 3.1 also adjusts the two bytes where a TCP "
-                 "checksum would be in a later fragment, packets.c packet_set_ipv4_addr)",
-                 "table=0,priority=1,tcp actions=mod_nw_src:10.9.9.9,set_field:8080->tcp_dst,output:2\n"
-                 "table=0,priority=2,udp actions=mod_nw_dst:10.8.8.8,set_field:5353->udp_src,output:3\n",
-                 "",
-                 {{"p1", withIpOptions(tcp()), "TCP with options"},
-                  {"p1", withFragment(tcp(), 0x2000), "TCP first fragment"},
-                  {"p1", withFragment(tcp(), 0x0010), "TCP later fragment"},
-                  {"p1", udp(), "UDP"},
-                  {"p1", withZeroUdpChecksum(udp()), "UDP, checksum 0"}},
-                 {}});
+    c.push_back(
+        {"RewritesOnFragmentsAndOptions",
+         "mod_nw_src and set_field on transport ports with IP options and fragments: "
+         "which checksums OVS updates (OVS 3.1 also adjusts the two bytes where a TCP "
+         "checksum would be in a later fragment, packets.c packet_set_ipv4_addr)",
+         "table=0,priority=1,tcp actions=mod_nw_src:10.9.9.9,set_field:8080->tcp_dst,output:2\n"
+         "table=0,priority=2,udp actions=mod_nw_dst:10.8.8.8,set_field:5353->udp_src,output:3\n",
+         "",
+         {{"p1", withIpOptions(tcp()), "TCP with options"},
+          {"p1", withFragment(tcp(), 0x2000), "TCP first fragment"},
+          {"p1", withFragment(tcp(), 0x0010), "TCP later fragment"},
+          {"p1", udp(), "UDP"},
+          {"p1", withZeroUdpChecksum(udp()), "UDP, checksum 0"}},
+         {}});
     return c;
 }
 
@@ -371,15 +378,19 @@ TEST_P(DiffSemantics, SameAsOvs) {
     const Case& c = GetParam();
     OvsOracle ovs;
     std::vector<OraclePort> ports;
-    for (std::uint32_t i = 1; i <= 4; ++i) ports.push_back({"p" + std::to_string(i), i, "dummy", {}});
+    for (std::uint32_t i = 1; i <= 4; ++i)
+        ports.push_back({"p" + std::to_string(i), i, "dummy", {}});
     ovs.addBridge("br0", ports);
-    if (!c.flows.empty()) ovs.addFlows("br0", c.flows);
-    if (!c.flowsOf13.empty()) ovs.addFlows("br0", c.flowsOf13, "-O OpenFlow13");
+    if (!c.flows.empty())
+        ovs.addFlows("br0", c.flows);
+    if (!c.flowsOf13.empty())
+        ovs.addFlows("br0", c.flowsOf13, "-O OpenFlow13");
 
     EngineHarness ours("br0");
     ours.addSystemPorts({"p1", "p2", "p3", "p4"});
     ASSERT_NO_THROW(ours.addFlows(c.flows + c.flowsOf13))
-        << "the engine rejected flows OVS accepted:\n" << c.flows << c.flowsOf13;
+        << "the engine rejected flows OVS accepted:\n"
+        << c.flows << c.flowsOf13;
 
     const std::string header = c.name + ": " + c.about + "\nflows:\n" + c.flows + c.flowsOf13;
     for (std::size_t i = 0; i < c.frames.size(); ++i) {
@@ -388,14 +399,16 @@ TEST_P(DiffSemantics, SameAsOvs) {
         const auto e = normalizeOutputs(ours.inject(f.port, f.bytes));
         EXPECT_EQ(e, o) << header << "frame " << i << " (" << f.label << ") on " << f.port
                         << ":\n  " << describeFrame(f.bytes) << "\nOVS transmitted:\n"
-                        << describeOutputs(o) << "engine transmitted:\n" << describeOutputs(e)
-                        << "engine trace:\n" << ours.lastTrace();
+                        << describeOutputs(o) << "engine transmitted:\n"
+                        << describeOutputs(e) << "engine trace:\n"
+                        << ours.lastTrace();
     }
     for (int table : c.learnTables) {
         const auto o = canonicalFlows(ovs.dumpFlows("br0", "table=" + std::to_string(table)));
         const auto e = canonicalFlows(ours.dumpFlows(table));
         EXPECT_EQ(e, o) << header << "table " << table << " after the frames\nOVS:\n"
-                        << describeLines(o) << "engine:\n" << describeLines(e);
+                        << describeLines(o) << "engine:\n"
+                        << describeLines(e);
     }
 }
 
@@ -412,7 +425,8 @@ TEST(DiffTimeouts, IdleTimeoutCountsFromTheLastHit) {
         "table=1,priority=1 actions=output:3\n";
     OvsOracle ovs;
     std::vector<OraclePort> ports;
-    for (std::uint32_t i = 1; i <= 4; ++i) ports.push_back({"p" + std::to_string(i), i, "dummy", {}});
+    for (std::uint32_t i = 1; i <= 4; ++i)
+        ports.push_back({"p" + std::to_string(i), i, "dummy", {}});
     ovs.addBridge("br0", ports);
     ovs.freezeClock();
     ovs.addFlows("br0", flows);
@@ -436,9 +450,10 @@ TEST(DiffTimeouts, IdleTimeoutCountsFromTheLastHit) {
     auto send = [&](const std::string& port, const Bytes& frame, const std::string& what) {
         const auto o = normalizeOutputs(ovs.inject("br0", port, frame));
         const auto e = normalizeOutputs(ours.inject(port, frame));
-        EXPECT_EQ(e, o) << "t=" << now << " s, " << what << "\nflows:\n" << flows
-                        << "OVS transmitted:\n" << describeOutputs(o)
-                        << "engine transmitted:\n" << describeOutputs(e) << "engine trace:\n"
+        EXPECT_EQ(e, o) << "t=" << now << " s, " << what << "\nflows:\n"
+                        << flows << "OVS transmitted:\n"
+                        << describeOutputs(o) << "engine transmitted:\n"
+                        << describeOutputs(e) << "engine trace:\n"
                         << ours.lastTrace();
         return o;
     };
@@ -448,8 +463,9 @@ TEST(DiffTimeouts, IdleTimeoutCountsFromTheLastHit) {
         EXPECT_EQ(o.size(), expectedOvsFlows) << "t=" << now << " s: OVS has\n"
                                               << ovs.dumpFlowsRaw("br0");
         EXPECT_EQ(canonicalFlows(e), canonicalFlows(o))
-            << "t=" << now << " s: flows differ\nOVS:\n" << describeLines(canonicalFlows(o))
-            << "engine:\n" << describeLines(canonicalFlows(e));
+            << "t=" << now << " s: flows differ\nOVS:\n"
+            << describeLines(canonicalFlows(o)) << "engine:\n"
+            << describeLines(canonicalFlows(e));
     };
 
     send("p1", fromA, "A -> B learns dl_dst=A");
