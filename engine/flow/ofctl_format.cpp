@@ -1,11 +1,11 @@
 #include "engine/flow/ofctl_format.h"
 
+#include "engine/flow/flow_table.h"
+#include "engine/packet/addresses.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstdio>
-
-#include "engine/flow/flow_table.h"
-#include "engine/packet/addresses.h"
 
 namespace nlab::engine {
 
@@ -31,23 +31,24 @@ std::string hexValue(std::uint64_t v) {
     return sformat("%#llx", static_cast<unsigned long long>(v));
 }
 
-
 bool isPlainWord(std::string_view name) {
-    if (name.empty()) return false;
+    if (name.empty())
+        return false;
     for (char c : name) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-        if (!ok) return false;
+        if (!ok)
+            return false;
     }
-    if (name.front() == '-' || name.front() == '+') return false;  // Would read as a number.
+    if (name.front() == '-' || name.front() == '+')
+        return false;  // Would read as a number.
     // A name made only of digits would read back as a port number, a reserved name as
     // the reserved port.
     if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return false;
     }
-    static constexpr std::string_view kReserved[] = {"IN_PORT", "TABLE", "NORMAL", "FLOOD",
-                                                     "ALL", "CONTROLLER", "LOCAL", "ANY",
-                                                     "NONE"};
+    static constexpr std::string_view kReserved[] = {
+        "IN_PORT", "TABLE", "NORMAL", "FLOOD", "ALL", "CONTROLLER", "LOCAL", "ANY", "NONE"};
     for (std::string_view r : kReserved) {
         if (r.size() == name.size() &&
             std::equal(r.begin(), r.end(), name.begin(), [](char a, char b) {
@@ -61,21 +62,31 @@ bool isPlainWord(std::string_view name) {
 
 const char* reservedPortName(std::uint32_t port) {
     switch (port) {
-        case ofp::kInPort: return "IN_PORT";
-        case ofp::kTable: return "TABLE";
-        case ofp::kNormal: return "NORMAL";
-        case ofp::kFlood: return "FLOOD";
-        case ofp::kAll: return "ALL";
-        case ofp::kController: return "CONTROLLER";
-        case ofp::kLocal: return "LOCAL";
-        case ofp::kNone: return "ANY";
-        default: return nullptr;
+        case ofp::kInPort:
+            return "IN_PORT";
+        case ofp::kTable:
+            return "TABLE";
+        case ofp::kNormal:
+            return "NORMAL";
+        case ofp::kFlood:
+            return "FLOOD";
+        case ofp::kAll:
+            return "ALL";
+        case ofp::kController:
+            return "CONTROLLER";
+        case ofp::kLocal:
+            return "LOCAL";
+        case ofp::kNone:
+            return "ANY";
+        default:
+            return nullptr;
     }
 }
 
 /// 2.x match_format helpers: each appends "name=value," when the mask is non-zero.
 void putEthMasked(std::string& s, const char* name, std::uint64_t value, std::uint64_t mask) {
-    if (mask == 0) return;
+    if (mask == 0)
+        return;
     s += name;
     s += '=';
     s += formatMac(value);
@@ -102,7 +113,8 @@ std::string ipMasked(std::uint32_t ip, std::uint32_t mask) {
 }
 
 void putIpMasked(std::string& s, const char* name, std::uint32_t ip, std::uint32_t mask) {
-    if (mask == 0) return;
+    if (mask == 0)
+        return;
     s += name;
     s += '=';
     s += ipMasked(ip, mask);
@@ -110,7 +122,8 @@ void putIpMasked(std::string& s, const char* name, std::uint32_t ip, std::uint32
 }
 
 void putBe16Masked(std::string& s, const char* name, std::uint16_t value, std::uint16_t mask) {
-    if (mask == 0) return;
+    if (mask == 0)
+        return;
     s += name;
     s += '=';
     if (mask == 0xffff) {
@@ -122,7 +135,8 @@ void putBe16Masked(std::string& s, const char* name, std::uint16_t value, std::u
 }
 
 void putHex64Masked(std::string& s, const char* name, std::uint64_t value, std::uint64_t mask) {
-    if (mask == 0) return;
+    if (mask == 0)
+        return;
     s += name;
     s += '=';
     s += hexValue(value);
@@ -140,8 +154,10 @@ std::string formatSubvalue(std::uint64_t value) {
 
 std::string formatLearn(const LearnAction& learn, const PortNamer& namer) {
     std::string s = sformat("learn(table=%u", unsigned(learn.table));
-    if (learn.idleTimeout != 0) s += sformat(",idle_timeout=%u", unsigned(learn.idleTimeout));
-    if (learn.hardTimeout != 0) s += sformat(",hard_timeout=%u", unsigned(learn.hardTimeout));
+    if (learn.idleTimeout != 0)
+        s += sformat(",idle_timeout=%u", unsigned(learn.idleTimeout));
+    if (learn.hardTimeout != 0)
+        s += sformat(",hard_timeout=%u", unsigned(learn.hardTimeout));
     if (learn.finIdleTimeout != 0) {
         s += sformat(",fin_idle_timeout=%u", unsigned(learn.finIdleTimeout));
     }
@@ -151,8 +167,10 @@ std::string formatLearn(const LearnAction& learn, const PortNamer& namer) {
     if (learn.priority != ofp::kDefaultPriority) {
         s += sformat(",priority=%u", unsigned(learn.priority));
     }
-    if (learn.sendFlowRem) s += ",send_flow_rem";
-    if (learn.deleteLearned) s += ",delete_learned";
+    if (learn.sendFlowRem)
+        s += ",send_flow_rem";
+    if (learn.deleteLearned)
+        s += ",delete_learned";
     if (learn.cookie != 0) {
         s += ",cookie=";
         s += hexValue(learn.cookie);
@@ -200,9 +218,11 @@ struct ActionPrinter {
     const PortNamer& namer;
 
     std::string operator()(const OutputAction& a) const {
-        if (a.port < ofp::kMax) return "output:" + formatPort(a.port, namer);
+        if (a.port < ofp::kMax)
+            return "output:" + formatPort(a.port, namer);
         std::string s = formatPort(a.port, namer);
-        if (a.port == ofp::kController) s += sformat(":%u", unsigned(a.maxLen));
+        if (a.port == ofp::kController)
+            s += sformat(":%u", unsigned(a.maxLen));
         return s;
     }
     std::string operator()(const OutputRegAction& a) const {
@@ -213,9 +233,11 @@ struct ActionPrinter {
             return "resubmit:" + formatPort(a.inPort, namer);
         }
         std::string s = "resubmit(";
-        if (a.inPort != ofp::kInPort) s += formatPort(a.inPort, namer);
+        if (a.inPort != ofp::kInPort)
+            s += formatPort(a.inPort, namer);
         s += ',';
-        if (a.table != ResubmitAction::kCurrentTable) s += sformat("%u", unsigned(a.table));
+        if (a.table != ResubmitAction::kCurrentTable)
+            s += sformat("%u", unsigned(a.table));
         s += ')';
         return s;
     }
@@ -258,7 +280,8 @@ struct ActionPrinter {
     std::string operator()(const NoteAction& a) const {
         std::string s = "note:";
         for (std::size_t i = 0; i < a.bytes.size(); ++i) {
-            if (i) s += '.';
+            if (i)
+                s += '.';
             s += sformat("%02x", unsigned(a.bytes[i]));
         }
         return s;
@@ -268,7 +291,8 @@ struct ActionPrinter {
 
 std::uint32_t ageSeconds(SimTime now, SimTime since) {
     const SimDuration d = now - since;
-    if (d <= 0) return 0;
+    if (d <= 0)
+        return 0;
     const auto secs = std::uint64_t(d / kSecond);
     return std::uint32_t(std::min<std::uint64_t>(secs, kMaxAge));
 }
@@ -277,11 +301,13 @@ std::uint32_t ageSeconds(SimTime now, SimTime since) {
 
 FieldSyntax fieldSyntax(FieldId id) {
     switch (id) {
-        case FieldId::InPort: return FieldSyntax::Port;
+        case FieldId::InPort:
+            return FieldSyntax::Port;
         case FieldId::DlSrc:
         case FieldId::DlDst:
         case FieldId::ArpSha:
-        case FieldId::ArpTha: return FieldSyntax::Mac;
+        case FieldId::ArpTha:
+            return FieldSyntax::Mac;
         case FieldId::DlType:
         case FieldId::VlanTci:
         case FieldId::TunId:
@@ -293,33 +319,44 @@ FieldSyntax fieldSyntax(FieldId id) {
         case FieldId::Reg4:
         case FieldId::Reg5:
         case FieldId::Reg6:
-        case FieldId::Reg7: return FieldSyntax::Hex;
+        case FieldId::Reg7:
+            return FieldSyntax::Hex;
         case FieldId::NwSrc:
         case FieldId::NwDst:
         case FieldId::ArpSpa:
         case FieldId::ArpTpa:
         case FieldId::TunSrc:
-        case FieldId::TunDst: return FieldSyntax::Ipv4;
-        default: return FieldSyntax::Decimal;
+        case FieldId::TunDst:
+            return FieldSyntax::Ipv4;
+        default:
+            return FieldSyntax::Decimal;
     }
 }
 
 std::string_view ovsFieldName(FieldId id) {
     switch (id) {
-        case FieldId::DlSrc: return "eth_src";
-        case FieldId::DlDst: return "eth_dst";
-        case FieldId::DlType: return "eth_type";
-        case FieldId::NwSrc: return "ip_src";
-        case FieldId::NwDst: return "ip_dst";
-        default: return fieldInfo(id).name;
+        case FieldId::DlSrc:
+            return "eth_src";
+        case FieldId::DlDst:
+            return "eth_dst";
+        case FieldId::DlType:
+            return "eth_type";
+        case FieldId::NwSrc:
+            return "ip_src";
+        case FieldId::NwDst:
+            return "ip_dst";
+        default:
+            return fieldInfo(id).name;
     }
 }
 
 std::string formatPort(std::uint32_t port, const PortNamer& namer) {
-    if (const char* reserved = reservedPortName(port)) return reserved;
+    if (const char* reserved = reservedPortName(port))
+        return reserved;
     if (namer) {
         if (auto name = namer(port)) {
-            if (isPlainWord(*name)) return *name;
+            if (isPlainWord(*name))
+                return *name;
             // A name holding a quote cannot be written so that it reads back: use the number.
             if (name->find('"') == std::string::npos && !name->empty()) {
                 return '"' + *name + '"';
@@ -345,11 +382,16 @@ std::string formatSubfield(const Subfield& sf) {
 std::string formatFieldValue(FieldId id, std::uint64_t value, const PortNamer& namer) {
     value &= fieldMaxMask(id);
     switch (fieldSyntax(id)) {
-        case FieldSyntax::Decimal: return sformat("%llu", static_cast<unsigned long long>(value));
-        case FieldSyntax::Hex: return hexValue(value);
-        case FieldSyntax::Mac: return formatMac(value);
-        case FieldSyntax::Ipv4: return formatIpv4(std::uint32_t(value));
-        case FieldSyntax::Port: return formatPort(std::uint32_t(value), namer);
+        case FieldSyntax::Decimal:
+            return sformat("%llu", static_cast<unsigned long long>(value));
+        case FieldSyntax::Hex:
+            return hexValue(value);
+        case FieldSyntax::Mac:
+            return formatMac(value);
+        case FieldSyntax::Ipv4:
+            return formatIpv4(std::uint32_t(value));
+        case FieldSyntax::Port:
+            return formatPort(std::uint32_t(value), namer);
     }
     return {};
 }
@@ -359,11 +401,15 @@ std::string formatFieldValueMasked(FieldId id, std::uint64_t value, std::uint64_
     const std::uint64_t full = fieldMaxMask(id);
     mask &= full;
     value &= full;
-    if (mask == full) return formatFieldValue(id, value, namer);
+    if (mask == full)
+        return formatFieldValue(id, value, namer);
     switch (fieldSyntax(id)) {
-        case FieldSyntax::Mac: return formatMac(value) + "/" + formatMac(mask);
-        case FieldSyntax::Ipv4: return ipMasked(std::uint32_t(value), std::uint32_t(mask));
-        default: return hexValue(value) + "/" + hexValue(mask);
+        case FieldSyntax::Mac:
+            return formatMac(value) + "/" + formatMac(mask);
+        case FieldSyntax::Ipv4:
+            return ipMasked(std::uint32_t(value), std::uint32_t(mask));
+        default:
+            return hexValue(value) + "/" + hexValue(mask);
     }
 }
 
@@ -374,7 +420,8 @@ std::string formatMatch(const Match& match, std::uint16_t priority, const PortNa
     bool skipType = false;
     bool skipProto = false;
 
-    if (priority != ofp::kDefaultPriority) s += sformat("priority=%u,", unsigned(priority));
+    if (priority != ofp::kDefaultPriority)
+        s += sformat("priority=%u,", unsigned(priority));
 
     if (m.dl_type != 0) {
         skipType = true;
@@ -412,7 +459,8 @@ std::string formatMatch(const Match& match, std::uint16_t priority, const PortNa
         }
     }
     for (int i = 0; i < kNumRegs; ++i) {
-        if (m.regs[i] == 0) continue;
+        if (m.regs[i] == 0)
+            continue;
         if (m.regs[i] == 0xffffffffU) {
             s += sformat("reg%d=0x%x,", i, unsigned(f.regs[i]));
         } else {
@@ -434,8 +482,10 @@ std::string formatMatch(const Match& match, std::uint16_t priority, const PortNa
         const bool cfi = (m.vlan_tci & kVlanCfi) != 0;
         if (cfi && (f.vlan_tci & kVlanCfi) && (vidMask == 0 || vidMask == kVlanVidMask) &&
             (pcpMask == 0 || pcpMask == kVlanPcpMask) && (vidMask || pcpMask)) {
-            if (vidMask) s += sformat("dl_vlan=%u,", unsigned(f.vlan_tci & kVlanVidMask));
-            if (pcpMask) s += sformat("dl_vlan_pcp=%u,", unsigned(f.vlan_tci >> 13));
+            if (vidMask)
+                s += sformat("dl_vlan=%u,", unsigned(f.vlan_tci & kVlanVidMask));
+            if (pcpMask)
+                s += sformat("dl_vlan_pcp=%u,", unsigned(f.vlan_tci >> 13));
         } else if (m.vlan_tci == 0xffff) {
             s += sformat("vlan_tci=0x%04x,", unsigned(f.vlan_tci));
         } else {
@@ -444,7 +494,8 @@ std::string formatMatch(const Match& match, std::uint16_t priority, const PortNa
     }
     putEthMasked(s, "dl_src", f.dl_src, m.dl_src);
     putEthMasked(s, "dl_dst", f.dl_dst, m.dl_dst);
-    if (!skipType && m.dl_type != 0) s += sformat("dl_type=0x%04x,", unsigned(f.dl_type));
+    if (!skipType && m.dl_type != 0)
+        s += sformat("dl_type=0x%04x,", unsigned(f.dl_type));
 
     const bool arpLike = f.dl_type == eth_type::kArp || f.dl_type == kEthRarp;
     if (f.dl_type == eth_type::kIpv6) {
@@ -463,9 +514,12 @@ std::string formatMatch(const Match& match, std::uint16_t priority, const PortNa
         putEthMasked(s, "arp_sha", f.arp_sha, m.arp_sha);
         putEthMasked(s, "arp_tha", f.arp_tha, m.arp_tha);
     }
-    if (m.nw_tos & kDscpMask) s += sformat("nw_tos=%u,", unsigned(f.nw_tos & kDscpMask));
-    if (m.nw_tos & kEcnMask) s += sformat("nw_ecn=%u,", unsigned(f.nw_tos & kEcnMask));
-    if (m.nw_ttl != 0) s += sformat("nw_ttl=%u,", unsigned(f.nw_ttl));
+    if (m.nw_tos & kDscpMask)
+        s += sformat("nw_tos=%u,", unsigned(f.nw_tos & kDscpMask));
+    if (m.nw_tos & kEcnMask)
+        s += sformat("nw_ecn=%u,", unsigned(f.nw_tos & kEcnMask));
+    if (m.nw_ttl != 0)
+        s += sformat("nw_ttl=%u,", unsigned(f.nw_ttl));
     if ((f.dl_type == eth_type::kIpv4 && f.nw_proto == ip_proto::kIcmp) ||
         (f.dl_type == eth_type::kIpv6 && f.nw_proto == kIpProtoIcmpv6)) {
         // OVS would print a masked or wide value as "icmp_type=0x.../0x...", which its own
@@ -474,15 +528,14 @@ std::string formatMatch(const Match& match, std::uint16_t priority, const PortNa
                                  const char* alt) {
             return (mask == 0xffff && v <= 0xff) ? name : alt;
         };
-        putBe16Masked(s, icmpName(f.tp_src, m.tp_src, "icmp_type", "tp_src"), f.tp_src,
-                      m.tp_src);
-        putBe16Masked(s, icmpName(f.tp_dst, m.tp_dst, "icmp_code", "tp_dst"), f.tp_dst,
-                      m.tp_dst);
+        putBe16Masked(s, icmpName(f.tp_src, m.tp_src, "icmp_type", "tp_src"), f.tp_src, m.tp_src);
+        putBe16Masked(s, icmpName(f.tp_dst, m.tp_dst, "icmp_code", "tp_dst"), f.tp_dst, m.tp_dst);
     } else {
         putBe16Masked(s, "tp_src", f.tp_src, m.tp_src);
         putBe16Masked(s, "tp_dst", f.tp_dst, m.tp_dst);
     }
-    if (!s.empty() && s.back() == ',') s.pop_back();
+    if (!s.empty() && s.back() == ',')
+        s.pop_back();
     return s;
 }
 
@@ -491,10 +544,12 @@ std::string formatAction(const Action& action, const PortNamer& namer) {
 }
 
 std::string formatActions(const ActionList& actions, const PortNamer& namer) {
-    if (actions.empty()) return "drop";
+    if (actions.empty())
+        return "drop";
     std::string s;
     for (std::size_t i = 0; i < actions.size(); ++i) {
-        if (i) s += ',';
+        if (i)
+            s += ',';
         s += formatAction(actions[i], namer);
     }
     return s;
@@ -505,7 +560,8 @@ std::string formatDuration(SimDuration duration) {
     std::string s = sformat("%lld", static_cast<long long>(ms / 1000));
     if (const auto frac = unsigned(ms % 1000); frac != 0) {
         std::string digits = sformat(".%03u", frac);
-        while (digits.back() == '0') digits.pop_back();
+        while (digits.back() == '0')
+            digits.pop_back();
         s += digits;
     }
     s += 's';
@@ -521,22 +577,28 @@ std::string formatFlowStats(const FlowEntry& entry, SimTime now, const FormatOpt
     }
     const SimDuration age = now - entry.created;
     const std::int64_t durationSec = age > 0 ? age / kSecond : 0;
-    if (stats) s += "duration=" + formatDuration(age) + ", ";
-    if (stats || entry.tableId != 0) s += sformat("table=%u, ", unsigned(entry.tableId));
+    if (stats)
+        s += "duration=" + formatDuration(age) + ", ";
+    if (stats || entry.tableId != 0)
+        s += sformat("table=%u, ", unsigned(entry.tableId));
     if (stats) {
         s += sformat("n_packets=%llu, ", static_cast<unsigned long long>(entry.nPackets));
         s += sformat("n_bytes=%llu, ", static_cast<unsigned long long>(entry.nBytes));
     }
-    if (spec.idleTimeout != 0) s += sformat("idle_timeout=%u, ", unsigned(spec.idleTimeout));
-    if (spec.hardTimeout != 0) s += sformat("hard_timeout=%u, ", unsigned(spec.hardTimeout));
+    if (spec.idleTimeout != 0)
+        s += sformat("idle_timeout=%u, ", unsigned(spec.idleTimeout));
+    if (spec.hardTimeout != 0)
+        s += sformat("hard_timeout=%u, ", unsigned(spec.hardTimeout));
     if (stats) {
         s += sformat("idle_age=%u, ", unsigned(ageSeconds(now, entry.used)));
         const std::uint32_t hardAge = ageSeconds(now, entry.modified);
-        if (std::int64_t(hardAge) != durationSec) s += sformat("hard_age=%u, ", unsigned(hardAge));
+        if (std::int64_t(hardAge) != durationSec)
+            s += sformat("hard_age=%u, ", unsigned(hardAge));
     }
     const std::string match = formatMatch(spec.match, spec.priority, options.portNamer);
     s += match;
-    if (!match.empty()) s += ' ';
+    if (!match.empty())
+        s += ' ';
     s += "actions=";
     s += formatActions(spec.actions, options.portNamer);
     return s;
@@ -547,15 +609,19 @@ std::string formatDumpFlows(const std::vector<const FlowEntry*>& entries, SimTim
     std::vector<const FlowEntry*> sorted;
     sorted.reserve(entries.size());
     for (const FlowEntry* e : entries) {
-        if (e && (!options.table || e->tableId == *options.table)) sorted.push_back(e);
+        if (e && (!options.table || e->tableId == *options.table))
+            sorted.push_back(e);
     }
     std::stable_sort(sorted.begin(), sorted.end(), [](const FlowEntry* a, const FlowEntry* b) {
-        if (a->tableId != b->tableId) return a->tableId < b->tableId;
-        if (a->spec.priority != b->spec.priority) return a->spec.priority > b->spec.priority;
+        if (a->tableId != b->tableId)
+            return a->tableId < b->tableId;
+        if (a->spec.priority != b->spec.priority)
+            return a->spec.priority > b->spec.priority;
         return a->id < b->id;
     });
     std::string out;
-    if (!options.noStats) out += sformat("NXST_FLOW reply (xid=0x%x):\n", unsigned(options.xid));
+    if (!options.noStats)
+        out += sformat("NXST_FLOW reply (xid=0x%x):\n", unsigned(options.xid));
     for (const FlowEntry* e : sorted) {
         out += ' ';
         out += formatFlowStats(*e, now, options);

@@ -44,17 +44,17 @@
 //   For every Match and ActionList that ofctl_parse produces, parsing the printed text
 //   yields an equal value (tested with randomized round trips and a fuzzer).
 
+#include "engine/core/sim_clock.h"
+#include "engine/flow/action.h"
+#include "engine/flow/flow_key.h"
+#include "engine/flow/match.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "engine/core/sim_clock.h"
-#include "engine/flow/action.h"
-#include "engine/flow/flow_key.h"
-#include "engine/flow/match.h"
 
 namespace nlab::engine {
 
@@ -117,10 +117,10 @@ std::string formatDuration(SimDuration duration);
 
 /// Options for formatFlowStats() and formatDumpFlows().
 struct FormatOptions {
-    bool noStats = false;                ///< Like `ovs-ofctl --no-stats` (3.1 style).
-    std::optional<std::uint8_t> table;   ///< Only this table (formatDumpFlows()).
-    std::uint32_t xid = 4;               ///< Printed in the header; the seed shows 0x4.
-    PortNamer portNamer;                 ///< Port names for in_port and actions (--names).
+    bool noStats = false;               ///< Like `ovs-ofctl --no-stats` (3.1 style).
+    std::optional<std::uint8_t> table;  ///< Only this table (formatDumpFlows()).
+    std::uint32_t xid = 4;              ///< Printed in the header; the seed shows 0x4.
+    PortNamer portNamer;                ///< Port names for in_port and actions (--names).
 };
 
 /// Prints one flow as a line of `ovs-ofctl dump-flows` output, without the leading space
@@ -131,8 +131,7 @@ struct FormatOptions {
 /// hard_age from entry.modified, in whole seconds capped at 65534 (NXST encoding);
 /// idle_timeout/hard_timeout appear only when non-zero, hard_age only when it differs from
 /// the duration's whole seconds. With options.noStats the 3.1 `--no-stats` form is printed.
-std::string formatFlowStats(const FlowEntry& entry, SimTime now,
-                            const FormatOptions& options = {});
+std::string formatFlowStats(const FlowEntry& entry, SimTime now, const FormatOptions& options = {});
 
 /// Prints the whole output of `ovs-ofctl dump-flows`: the "NXST_FLOW reply (xid=0x4):"
 /// header line (omitted with noStats, as 3.1 does), then one line per entry, each starting

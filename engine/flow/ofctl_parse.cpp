@@ -1,12 +1,12 @@
 #include "engine/flow/ofctl_parse.h"
 
+#include "engine/flow/ofctl_format.h"
+#include "engine/packet/addresses.h"
+
 #include <algorithm>
 #include <array>
 #include <climits>
 #include <cstdio>
-
-#include "engine/flow/ofctl_format.h"
-#include "engine/packet/addresses.h"
 
 namespace nlab::engine {
 
@@ -19,30 +19,45 @@ namespace {
     throw ParseError(std::move(message), 0, std::string(word));
 }
 
-std::string str(std::string_view v) { return std::string(v); }
+std::string str(std::string_view v) {
+    return std::string(v);
+}
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 bool equalsNoCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
+        if (lower(a[i]) != lower(b[i]))
+            return false;
     }
     return true;
 }
 
 int hexDigit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
-int bytesOf(FieldId id) { return (fieldInfo(id).bits + 7) / 8; }
+int bytesOf(FieldId id) {
+    return (fieldInfo(id).bits + 7) / 8;
+}
 
-std::uint64_t bytesMask(int nBytes) { return nBytes >= 8 ? ~0ULL : (1ULL << (8 * nBytes)) - 1; }
+std::uint64_t bytesMask(int nBytes) {
+    return nBytes >= 8 ? ~0ULL : (1ULL << (8 * nBytes)) - 1;
+}
 
 constexpr std::uint16_t kEthRarp = 0x8035;
 constexpr std::uint8_t kDscpMask = 0xfc;
@@ -63,7 +78,8 @@ struct Scan {
 Scan scanInteger(std::string_view s, int base) {
     Scan r;
     std::size_t i = 0;
-    while (i < s.size() && isSpace(s[i])) ++i;
+    while (i < s.size() && isSpace(s[i]))
+        ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
         r.negative = s[i] == '-';
         ++i;
@@ -85,8 +101,10 @@ Scan scanInteger(std::string_view s, int base) {
     const std::size_t digitsStart = i;
     for (; i < s.size(); ++i) {
         const int d = hexDigit(s[i]);
-        if (d < 0 || d >= base) break;
-        if (r.magnitude > (~0ULL - std::uint64_t(d)) / std::uint64_t(base)) r.overflow = true;
+        if (d < 0 || d >= base)
+            break;
+        if (r.magnitude > (~0ULL - std::uint64_t(d)) / std::uint64_t(base))
+            r.overflow = true;
         r.magnitude = r.magnitude * std::uint64_t(base) + std::uint64_t(d);
     }
     r.end = i == digitsStart ? 0 : i;
@@ -96,13 +114,16 @@ Scan scanInteger(std::string_view s, int base) {
 /// OVS str_to_llong(): the whole of 's' must be a number that fits a long long.
 std::optional<long long> strToLongLong(std::string_view s, int base) {
     const Scan r = scanInteger(s, base);
-    if (r.end == 0 || r.end != s.size() || r.overflow) return std::nullopt;
+    if (r.end == 0 || r.end != s.size() || r.overflow)
+        return std::nullopt;
     if (r.negative) {
-        if (r.magnitude > std::uint64_t(LLONG_MAX) + 1) return std::nullopt;
+        if (r.magnitude > std::uint64_t(LLONG_MAX) + 1)
+            return std::nullopt;
         return r.magnitude == std::uint64_t(LLONG_MAX) + 1 ? LLONG_MIN
                                                            : -static_cast<long long>(r.magnitude);
     }
-    if (r.magnitude > std::uint64_t(LLONG_MAX)) return std::nullopt;
+    if (r.magnitude > std::uint64_t(LLONG_MAX))
+        return std::nullopt;
     return static_cast<long long>(r.magnitude);
 }
 
@@ -117,7 +138,8 @@ unsigned parseSmall(std::string_view value, const char* name, unsigned max) {
 
 /// OVS str_to_u64(): strtoull with base detection, all of 's' consumed.
 std::uint64_t parseU64(std::string_view value) {
-    if (value.empty()) fail("missing required numeric argument", value);
+    if (value.empty())
+        fail("missing required numeric argument", value);
     const Scan r = scanInteger(value, 0);
     if (r.end == 0 || r.end != value.size() || r.overflow) {
         fail("invalid numeric format " + str(value), value);
@@ -129,9 +151,9 @@ std::uint64_t parseU64(std::string_view value) {
 /// number, which must fit in 'nBytes' bytes. Returns false with 'range' set on overflow.
 struct IntParse {
     bool ok = false;
-    bool range = false;      ///< Failed because the value is too large.
+    bool range = false;  ///< Failed because the value is too large.
     std::uint64_t value = 0;
-    std::size_t tail = 0;    ///< Index of the first unparsed character.
+    std::size_t tail = 0;  ///< Index of the first unparsed character.
 };
 
 IntParse parseIntString(std::string_view s, int nBytes) {
@@ -142,7 +164,8 @@ IntParse parseIntString(std::string_view s, int nBytes) {
         std::uint64_t v = 0;
         for (; i < s.size(); ++i) {
             const int d = hexDigit(s[i]);
-            if (d < 0) break;
+            if (d < 0)
+                break;
             if (d != 0 || significant) {
                 if ((significant + 2) / 2 > nBytes) {
                     r.range = true;
@@ -158,7 +181,8 @@ IntParse parseIntString(std::string_view s, int nBytes) {
         return r;
     }
     const Scan sc = scanInteger(s, 0);
-    if (sc.end == 0) return r;
+    if (sc.end == 0)
+        return r;
     if (sc.overflow) {
         r.range = true;
         return r;
@@ -176,9 +200,11 @@ IntParse parseIntString(std::string_view s, int nBytes) {
 
 /// OVS ofputil_table_from_string() without table names: a decimal 0..255.
 std::optional<std::uint8_t> parseTable(std::string_view s) {
-    if (!s.empty() && s[0] == '-') return std::nullopt;
+    if (!s.empty() && s[0] == '-')
+        return std::nullopt;
     const auto v = strToLongLong(s, 10);
-    if (!v || *v < 0 || *v > 255) return std::nullopt;
+    if (!v || *v < 0 || *v > 255)
+        return std::nullopt;
     return std::uint8_t(*v);
 }
 
@@ -190,7 +216,8 @@ std::optional<std::uint64_t> scanMac(std::string_view s, std::size_t& i) {
     std::uint64_t v = 0;
     for (int octet = 0; octet < 6; ++octet) {
         if (octet > 0) {
-            if (i >= s.size() || s[i] != ':') return std::nullopt;
+            if (i >= s.size() || s[i] != ':')
+                return std::nullopt;
             ++i;
         }
         int digits = 0;
@@ -200,7 +227,8 @@ std::optional<std::uint64_t> scanMac(std::string_view s, std::size_t& i) {
             ++i;
             ++digits;
         }
-        if (digits == 0) return std::nullopt;
+        if (digits == 0)
+            return std::nullopt;
         v = (v << 8) | x;
     }
     return v;
@@ -209,7 +237,8 @@ std::optional<std::uint64_t> scanMac(std::string_view s, std::size_t& i) {
 std::optional<std::uint64_t> parseMacExact(std::string_view s) {
     std::size_t i = 0;
     auto v = scanMac(s, i);
-    if (!v || i != s.size()) return std::nullopt;
+    if (!v || i != s.size())
+        return std::nullopt;
     return v;
 }
 
@@ -218,7 +247,8 @@ std::optional<std::uint32_t> scanIpv4(std::string_view s, std::size_t& i) {
     std::uint32_t v = 0;
     for (int octet = 0; octet < 4; ++octet) {
         if (octet > 0) {
-            if (i >= s.size() || s[i] != '.') return std::nullopt;
+            if (i >= s.size() || s[i] != '.')
+                return std::nullopt;
             ++i;
         }
         int digits = 0;
@@ -228,8 +258,10 @@ std::optional<std::uint32_t> scanIpv4(std::string_view s, std::size_t& i) {
             ++i;
             ++digits;
         }
-        if (digits == 0 || x > 255) return std::nullopt;
-        if (i < s.size() && s[i] >= '0' && s[i] <= '9') return std::nullopt;
+        if (digits == 0 || x > 255)
+            return std::nullopt;
+        if (i < s.size() && s[i] >= '0' && s[i] <= '9')
+            return std::nullopt;
         v = (v << 8) | x;
     }
     return v;
@@ -238,7 +270,8 @@ std::optional<std::uint32_t> scanIpv4(std::string_view s, std::size_t& i) {
 std::optional<std::uint32_t> parseIpv4Exact(std::string_view s) {
     std::size_t i = 0;
     auto v = scanIpv4(s, i);
-    if (!v || i != s.size()) return std::nullopt;
+    if (!v || i != s.size())
+        return std::nullopt;
     return v;
 }
 
@@ -251,22 +284,28 @@ std::pair<std::uint32_t, std::uint32_t> parseIpv4Masked(std::string_view s) {
     std::size_t i = 0;
     const auto ip = scanIpv4(s, i);
     const auto invalid = [&] { fail(str(s) + ": invalid IP address", s); };
-    if (!ip) invalid();
-    if (i == s.size()) return {*ip, 0xffffffffU};
-    if (s[i] != '/') invalid();
+    if (!ip)
+        invalid();
+    if (i == s.size())
+        return {*ip, 0xffffffffU};
+    if (s[i] != '/')
+        invalid();
     const std::string_view rest = s.substr(i + 1);
     std::size_t j = 0;
     if (const auto mask = scanIpv4(rest, j)) {
-        if (j != rest.size()) invalid();
+        if (j != rest.size())
+            invalid();
         return {*ip, *mask};
     }
     // As OVS: a prefix length is range-checked before trailing text is noticed.
     const Scan p = scanInteger(rest, 10);
-    if (p.end == 0) invalid();
+    if (p.end == 0)
+        invalid();
     if (p.negative || p.overflow || p.magnitude > 32) {
         fail(str(s) + ": IPv4 network prefix bits not between 0 and 32, inclusive", s);
     }
-    if (p.end != rest.size()) invalid();
+    if (p.end != rest.size())
+        invalid();
     return {*ip, prefixMask(int(p.magnitude))};
 }
 
@@ -302,9 +341,12 @@ std::size_t parseValueLength(std::string_view s, std::size_t start, std::string_
         } else if (s[start + n] == '(') {
             int level = 0;
             do {
-                if (start + n >= s.size()) return n;
-                if (s[start + n] == '(') ++level;
-                if (s[start + n] == ')') --level;
+                if (start + n >= s.size())
+                    return n;
+                if (s[start + n] == '(')
+                    ++level;
+                if (s[start + n] == ')')
+                    --level;
                 ++n;
             } while (level > 0);
         } else {
@@ -326,8 +368,10 @@ public:
 
     bool next(KeyValue& kv) {
         static constexpr std::string_view kSkip = ", \t\r\n";
-        while (m_pos < m_s.size() && kSkip.find(m_s[m_pos]) != std::string_view::npos) ++m_pos;
-        if (m_pos >= m_s.size()) return false;
+        while (m_pos < m_s.size() && kSkip.find(m_s[m_pos]) != std::string_view::npos)
+            ++m_pos;
+        if (m_pos >= m_s.size())
+            return false;
         const std::size_t keyStart = m_pos;
         std::size_t keyLen = 0;
         static constexpr std::string_view kKeyEnd = ":=(, \t\r\n";
@@ -377,15 +421,16 @@ private:
 
 struct SubfieldParse {
     Subfield sf;
-    std::size_t end = 0;      ///< Index just past the subfield in the text.
-    std::string error;        ///< Non-empty on failure.
-    bool boundsError = false; ///< The syntax was right but the bits lie outside the field.
+    std::size_t end = 0;       ///< Index just past the subfield in the text.
+    std::string error;         ///< Non-empty on failure.
+    bool boundsError = false;  ///< The syntax was right but the bits lie outside the field.
 };
 
 SubfieldParse scanSubfield(std::string_view s) {
     SubfieldParse r;
     std::size_t nameLen = 0;
-    while (nameLen < s.size() && s[nameLen] != '[' && s[nameLen] != '-') ++nameLen;
+    while (nameLen < s.size() && s[nameLen] != '[' && s[nameLen] != '-')
+        ++nameLen;
     const std::string_view name = s.substr(0, nameLen);
     const FieldInfo* f = findField(name);
     if (!f) {
@@ -437,12 +482,10 @@ SubfieldParse scanSubfield(std::string_view s) {
                   std::to_string(end);
     } else if (start >= f->bits) {
         r.error = str(s) + ": starting bit " + std::to_string(start) +
-                  " is not valid because field is only " + std::to_string(f->bits) +
-                  " bits wide";
+                  " is not valid because field is only " + std::to_string(f->bits) + " bits wide";
     } else if (end >= f->bits) {
         r.error = str(s) + ": ending bit " + std::to_string(end) +
-                  " is not valid because field is only " + std::to_string(f->bits) +
-                  " bits wide";
+                  " is not valid because field is only " + std::to_string(f->bits) + " bits wide";
     }
     if (!r.error.empty()) {
         r.boundsError = true;
@@ -464,7 +507,8 @@ SubfieldParse scanWholeSubfield(std::string_view s) {
 
 Subfield requireSubfield(std::string_view s) {
     SubfieldParse r = scanWholeSubfield(s);
-    if (!r.error.empty()) fail(r.error, s);
+    if (!r.error.empty())
+        fail(r.error, s);
     return r.sf;
 }
 
@@ -474,7 +518,9 @@ bool isWholeField(const Subfield& sf) {
 
 /// Whether 'r' failed only because its bit range lies outside the field: then the subfield
 /// error explains a failure better than OVS's generic one ("output to unknown port").
-bool isBoundsError(const SubfieldParse& r) { return r.boundsError; }
+bool isBoundsError(const SubfieldParse& r) {
+    return r.boundsError;
+}
 
 // ---------------------------------------------------------------------------------------
 // Field values (mf_parse()).
@@ -496,12 +542,14 @@ ValueMask parseIntegerValue(std::string_view s, int nBytes, std::string_view fie
         fail(str(s) + ": bad syntax for " + str(fieldName) + " " + what, s);
     };
     const IntParse v = parseIntString(s, nBytes);
-    if (!v.ok || (v.tail != s.size() && s[v.tail] != '/')) error(v, "value");
+    if (!v.ok || (v.tail != s.size() && s[v.tail] != '/'))
+        error(v, "value");
     vm.value = v.value;
     if (v.tail != s.size()) {
         const std::string_view maskText = s.substr(v.tail + 1);
         const IntParse m = parseIntString(maskText, nBytes);
-        if (!m.ok || m.tail != maskText.size()) error(m, "mask");
+        if (!m.ok || m.tail != maskText.size())
+            error(m, "mask");
         vm.mask = m.value;
     } else {
         vm.mask = bytesMask(nBytes);
@@ -512,7 +560,8 @@ ValueMask parseIntegerValue(std::string_view s, int nBytes, std::string_view fie
 ValueMask parseFieldValue(FieldId id, std::string_view s, const PortResolver& ports) {
     const FieldInfo& f = fieldInfo(id);
     const std::string_view name = ovsFieldName(id);
-    if (s == "*") return {};
+    if (s == "*")
+        return {};
     ValueMask vm;
     switch (fieldSyntax(id)) {
         case FieldSyntax::Decimal:
@@ -526,7 +575,8 @@ ValueMask parseFieldValue(FieldId id, std::string_view s, const PortResolver& po
                 vm = {*mac, 0xffffffffffffULL};
             } else if (mac && s[i] == '/') {
                 const auto mask = parseMacExact(s.substr(i + 1));
-                if (!mask) fail(str(s) + ": invalid Ethernet address", s);
+                if (!mask)
+                    fail(str(s) + ": invalid Ethernet address", s);
                 vm = {*mac, *mask};
             } else {
                 fail(str(s) + ": invalid Ethernet address", s);
@@ -540,7 +590,8 @@ ValueMask parseFieldValue(FieldId id, std::string_view s, const PortResolver& po
         }
         case FieldSyntax::Port: {
             const auto port = parsePort(s, ports);
-            if (!port) fail(str(s) + ": invalid or unknown port for " + str(name), s);
+            if (!port)
+                fail(str(s) + ": invalid or unknown port for " + str(name), s);
             vm = {*port, bytesMask(bytesOf(id))};
             break;
         }
@@ -555,11 +606,16 @@ ValueMask parseFieldValue(FieldId id, std::string_view s, const PortResolver& po
 /// mf_format() of a value that fits the field's bytes but maybe not its bits.
 std::string describeValue(FieldId id, std::uint64_t value) {
     switch (fieldSyntax(id)) {
-        case FieldSyntax::Decimal: return std::to_string(value);
-        case FieldSyntax::Mac: return formatMac(value);
-        case FieldSyntax::Ipv4: return formatIpv4(std::uint32_t(value));
-        case FieldSyntax::Port: return formatPort(std::uint32_t(value));
-        case FieldSyntax::Hex: break;
+        case FieldSyntax::Decimal:
+            return std::to_string(value);
+        case FieldSyntax::Mac:
+            return formatMac(value);
+        case FieldSyntax::Ipv4:
+            return formatIpv4(std::uint32_t(value));
+        case FieldSyntax::Port:
+            return formatPort(std::uint32_t(value));
+        case FieldSyntax::Hex:
+            break;
     }
     char buf[32];
     std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(value));
@@ -575,30 +631,34 @@ struct Protocol {
     std::uint8_t nwProto;
 };
 constexpr Protocol kProtocols[] = {
-    {"ip", eth_type::kIpv4, 0},    {"ipv4", eth_type::kIpv4, 0},   {"ip4", eth_type::kIpv4, 0},
-    {"arp", eth_type::kArp, 0},    {"icmp", eth_type::kIpv4, 1},   {"tcp", eth_type::kIpv4, 6},
-    {"udp", eth_type::kIpv4, 17},  {"sctp", eth_type::kIpv4, 132}, {"ipv6", eth_type::kIpv6, 0},
-    {"ip6", eth_type::kIpv6, 0},   {"icmp6", eth_type::kIpv6, 58}, {"tcp6", eth_type::kIpv6, 6},
-    {"udp6", eth_type::kIpv6, 17}, {"sctp6", eth_type::kIpv6, 132}, {"rarp", kEthRarp, 0},
-    {"mpls", 0x8847, 0},           {"mplsm", 0x8848, 0},
+    {"ip", eth_type::kIpv4, 0},     {"ipv4", eth_type::kIpv4, 0},
+    {"ip4", eth_type::kIpv4, 0},    {"arp", eth_type::kArp, 0},
+    {"icmp", eth_type::kIpv4, 1},   {"tcp", eth_type::kIpv4, 6},
+    {"udp", eth_type::kIpv4, 17},   {"sctp", eth_type::kIpv4, 132},
+    {"ipv6", eth_type::kIpv6, 0},   {"ip6", eth_type::kIpv6, 0},
+    {"icmp6", eth_type::kIpv6, 58}, {"tcp6", eth_type::kIpv6, 6},
+    {"udp6", eth_type::kIpv6, 17},  {"sctp6", eth_type::kIpv6, 132},
+    {"rarp", kEthRarp, 0},          {"mpls", 0x8847, 0},
+    {"mplsm", 0x8848, 0},
 };
 
 const Protocol* findProtocol(std::string_view name) {
     for (const Protocol& p : kProtocols) {
-        if (p.name == name) return &p;
+        if (p.name == name)
+            return &p;
     }
     return nullptr;
 }
 
 /// Match fields OVS knows but the engine's flow key does not hold.
 constexpr std::string_view kUnsupportedFields[] = {
-    "nw_frag",      "ip_frag",      "ipv6_src",   "ipv6_dst",    "ipv6_label", "nd_target",
-    "nd_sll",       "nd_tll",       "mpls_label", "mpls_tc",     "mpls_bos",   "mpls_ttl",
-    "tcp_flags",    "ct_state",     "ct_zone",    "ct_mark",     "ct_label",   "pkt_mark",
-    "skb_priority", "tun_flags",    "tun_tos",    "tun_ttl",     "sctp_src",   "sctp_dst",
-    "icmpv6_type",  "icmpv6_code",  "conj_id",    "actset_output", "packet_type", "dl_vlan1",
-    "ip_dscp",      "nw_tos_shifted", "in_port_oxm", "tun_gbp_id", "tun_gbp_flags", "recirc_id",
-    "dp_hash",      "tun_ipv6_src", "tun_ipv6_dst",
+    "nw_frag",      "ip_frag",        "ipv6_src",     "ipv6_dst",      "ipv6_label",    "nd_target",
+    "nd_sll",       "nd_tll",         "mpls_label",   "mpls_tc",       "mpls_bos",      "mpls_ttl",
+    "tcp_flags",    "ct_state",       "ct_zone",      "ct_mark",       "ct_label",      "pkt_mark",
+    "skb_priority", "tun_flags",      "tun_tos",      "tun_ttl",       "sctp_src",      "sctp_dst",
+    "icmpv6_type",  "icmpv6_code",    "conj_id",      "actset_output", "packet_type",   "dl_vlan1",
+    "ip_dscp",      "nw_tos_shifted", "in_port_oxm",  "tun_gbp_id",    "tun_gbp_flags", "recirc_id",
+    "dp_hash",      "tun_ipv6_src",   "tun_ipv6_dst",
 };
 
 bool isUnsupportedField(std::string_view name) {
@@ -626,8 +686,8 @@ void setDlVlan(Match& m, std::uint64_t vid, bool wild) {
         setVlanTci(m, 0, 0xffff);
         return;
     }
-    m.key.vlan_tci = std::uint16_t((m.key.vlan_tci & ~kVlanVidMask) | kVlanCfi |
-                                   (vid & kVlanVidMask));
+    m.key.vlan_tci =
+        std::uint16_t((m.key.vlan_tci & ~kVlanVidMask) | kVlanCfi | (vid & kVlanVidMask));
     m.mask.vlan_tci |= kVlanVidMask | kVlanCfi;
 }
 
@@ -642,8 +702,7 @@ void setDlVlanPcp(Match& m, std::uint64_t pcp, bool wild) {
         }
         return;
     }
-    m.key.vlan_tci = std::uint16_t((m.key.vlan_tci & ~kVlanPcpMask) | kVlanCfi |
-                                   ((pcp & 7) << 13));
+    m.key.vlan_tci = std::uint16_t((m.key.vlan_tci & ~kVlanPcpMask) | kVlanCfi | ((pcp & 7) << 13));
     m.mask.vlan_tci |= kVlanPcpMask | kVlanCfi;
 }
 
@@ -680,27 +739,34 @@ void parseMatchField(Match& m, const FieldInfo& f, std::string_view name, std::s
     const std::string_view text = value.empty() ? std::string_view("0/0") : value;
     if (f.id == FieldId::VlanVid && name != "dl_vlan") {
         // OXM vlan_vid: 13 bits with the "present" bit, maskable.
-        const ValueMask vm = text == "*" ? ValueMask{}
-                                         : parseIntegerValue(text, 2, "vlan_vid");
+        const ValueMask vm = text == "*" ? ValueMask{} : parseIntegerValue(text, 2, "vlan_vid");
         setVlanVidOxm(m, vm.value, vm.mask);
         return;
     }
     const ValueMask vm = parseFieldValue(f.id, text, ports);
     const bool wild = vm.mask == 0;
     switch (f.id) {
-        case FieldId::VlanVid: setDlVlan(m, vm.value, wild); return;
-        case FieldId::VlanPcp: setDlVlanPcp(m, vm.value, wild); return;
-        case FieldId::NwTos: setTosBits(m, vm.value, kDscpMask, wild); return;
+        case FieldId::VlanVid:
+            setDlVlan(m, vm.value, wild);
+            return;
+        case FieldId::VlanPcp:
+            setDlVlanPcp(m, vm.value, wild);
+            return;
+        case FieldId::NwTos:
+            setTosBits(m, vm.value, kDscpMask, wild);
+            return;
         case FieldId::VlanTci:
             setVlanTci(m, std::uint16_t(vm.value), std::uint16_t(vm.mask));
             return;
         case FieldId::IcmpType:
         case FieldId::IcmpCode:
             // OVS sets the whole 16-bit tp_src/tp_dst (match_set_icmp_type()).
-            setGeneric(m, f.id == FieldId::IcmpType ? FieldId::TcpSrc : FieldId::TcpDst,
-                       vm.value, wild ? 0 : 0xffff);
+            setGeneric(m, f.id == FieldId::IcmpType ? FieldId::TcpSrc : FieldId::TcpDst, vm.value,
+                       wild ? 0 : 0xffff);
             return;
-        default: setGeneric(m, f.id, vm.value, vm.mask); return;
+        default:
+            setGeneric(m, f.id, vm.value, vm.mask);
+            return;
     }
 }
 
@@ -713,8 +779,8 @@ void parseMatchSubfield(Match& m, std::string_view name, std::string_view value)
         fail(str(name) + ": cannot parse integer value: " + str(value), value);
     }
     if (sf.nbits < 64 && (p.value >> sf.nbits) != 0) {
-        fail(str(name) + ": value " + describeValue(sf.field, p.value) +
-                 " does not fit into " + std::to_string(sf.nbits) + " bits",
+        fail(str(name) + ": value " + describeValue(sf.field, p.value) + " does not fit into " +
+                 std::to_string(sf.nbits) + " bits",
              value);
     }
     writeSubfield(m.key, sf, p.value);
@@ -734,22 +800,26 @@ bool normalizeLikeOvs(Match& m) {
                  proto == ip_proto::kIcmp;
     } else if (type == eth_type::kIpv6) {
         nwProto = ipAny = true;
-        tpAddr = proto == ip_proto::kTcp || proto == ip_proto::kUdp || proto == 132 ||
-                 proto == 58;
+        tpAddr = proto == ip_proto::kTcp || proto == ip_proto::kUdp || proto == 132 || proto == 58;
     } else if (type == eth_type::kArp || type == kEthRarp) {
         nwProto = nwAddr = arpHw = true;
     }
-    if (!nwAddr) m.mask.nw_src = m.mask.nw_dst = 0;
-    if (!tpAddr) m.mask.tp_src = m.mask.tp_dst = 0;
-    if (!nwProto) m.mask.nw_proto = 0;
-    if (!ipAny) m.mask.nw_tos = m.mask.nw_ttl = 0;
-    if (!arpHw) m.mask.arp_sha = m.mask.arp_tha = 0;
+    if (!nwAddr)
+        m.mask.nw_src = m.mask.nw_dst = 0;
+    if (!tpAddr)
+        m.mask.tp_src = m.mask.tp_dst = 0;
+    if (!nwProto)
+        m.mask.nw_proto = 0;
+    if (!ipAny)
+        m.mask.nw_tos = m.mask.nw_ttl = 0;
+    if (!arpHw)
+        m.mask.arp_sha = m.mask.arp_tha = 0;
     if (tpAddr && (proto == ip_proto::kIcmp || (type == eth_type::kIpv6 && proto == 58))) {
         // A partially masked ICMP type or code cannot go out as OpenFlow 1.0, and NXM
         // carries them as exact 8-bit fields: OVS installs the low byte, exactly. (An exact
         // 16-bit value goes out as OpenFlow 1.0 and stays as it is.)
-        for (auto [k, mk] : {std::pair{&m.key.tp_src, &m.mask.tp_src},
-                             std::pair{&m.key.tp_dst, &m.mask.tp_dst}}) {
+        for (auto [k, mk] :
+             {std::pair{&m.key.tp_src, &m.mask.tp_src}, std::pair{&m.key.tp_dst, &m.mask.tp_dst}}) {
             if (*mk != 0 && *mk != 0xffff) {
                 *k = std::uint16_t(*k & 0xff);
                 *mk = 0xffff;
@@ -765,10 +835,12 @@ bool normalizeLikeOvs(Match& m) {
 bool applyMatchItem(Match& m, const KeyValue& kv, const PortResolver& ports) {
     if (const Protocol* p = findProtocol(kv.key)) {
         setGeneric(m, FieldId::DlType, p->dlType, 0xffff);
-        if (p->nwProto) setGeneric(m, FieldId::NwProto, p->nwProto, 0xff);
+        if (p->nwProto)
+            setGeneric(m, FieldId::NwProto, p->nwProto, 0xff);
         return true;
     }
-    if (kv.key == "eth") return true;  // packet_type=ethernet: the only kind we have.
+    if (kv.key == "eth")
+        return true;  // packet_type=ethernet: the only kind we have.
     if (kv.key == "nw_ecn" || kv.key == "ip_ecn") {
         const std::string_view text = kv.value.empty() ? std::string_view("0/0") : kv.value;
         const ValueMask vm = text == "*" ? ValueMask{} : parseIntegerValue(text, 1, "nw_ecn");
@@ -786,7 +858,8 @@ bool applyMatchItem(Match& m, const KeyValue& kv, const PortResolver& ports) {
         parseMatchSubfield(m, kv.key, kv.value);
         return true;
     }
-    if (isUnsupportedField(kv.key)) fail(str(kv.key) + ": field not supported", kv.key);
+    if (isUnsupportedField(kv.key))
+        fail(str(kv.key) + ": field not supported", kv.key);
     return false;
 }
 
@@ -800,20 +873,56 @@ std::string normalizationWarning(const Match& pre, const Match& post) {
 
 /// OVS action names the engine does not model.
 constexpr std::string_view kUnsupportedActions[] = {
-    "group",          "enqueue",     "bundle",      "bundle_load",   "set_vlan_vid",
-    "set_vlan_pcp",   "mod_nw_tos",  "mod_nw_ecn",  "mod_nw_ttl",    "set_nw_ttl",
-    "mod_tp_src",     "mod_tp_dst",  "push",        "pop",           "set_mpls_label",
-    "set_mpls_tc",    "set_mpls_ttl", "dec_mpls_ttl", "push_mpls",   "pop_mpls",
-    "dec_nsh_ttl",    "delete_field", "encap",      "decap",         "set_queue",
-    "pop_queue",      "fin_timeout", "conjunction", "multipath",     "exit",
-    "sample",         "unroll_xlate", "ct",         "ct_clear",      "nat",
-    "output_trunc",   "clone",       "check_pkt_larger", "debug_recirc", "debug_slow",
-    "meter",          "clear_actions", "write_actions", "write_metadata",
+    "group",
+    "enqueue",
+    "bundle",
+    "bundle_load",
+    "set_vlan_vid",
+    "set_vlan_pcp",
+    "mod_nw_tos",
+    "mod_nw_ecn",
+    "mod_nw_ttl",
+    "set_nw_ttl",
+    "mod_tp_src",
+    "mod_tp_dst",
+    "push",
+    "pop",
+    "set_mpls_label",
+    "set_mpls_tc",
+    "set_mpls_ttl",
+    "dec_mpls_ttl",
+    "push_mpls",
+    "pop_mpls",
+    "dec_nsh_ttl",
+    "delete_field",
+    "encap",
+    "decap",
+    "set_queue",
+    "pop_queue",
+    "fin_timeout",
+    "conjunction",
+    "multipath",
+    "exit",
+    "sample",
+    "unroll_xlate",
+    "ct",
+    "ct_clear",
+    "nat",
+    "output_trunc",
+    "clone",
+    "check_pkt_larger",
+    "debug_recirc",
+    "debug_slow",
+    "meter",
+    "clear_actions",
+    "write_actions",
+    "write_metadata",
 };
 
 bool isUnsupportedAction(std::string_view key) {
     for (std::string_view a : kUnsupportedActions) {
-        if (equalsNoCase(a, key)) return true;
+        if (equalsNoCase(a, key))
+            return true;
     }
     return false;
 }
@@ -830,24 +939,30 @@ bool validOutputPort(std::uint32_t port) {
         case ofp::kFlood:
         case ofp::kAll:
         case ofp::kController:
-        case ofp::kLocal: return true;
-        default: return port < ofp::kMax;
+        case ofp::kLocal:
+            return true;
+        default:
+            return port < ofp::kMax;
     }
 }
 
 /// Splits "VALUE->DST" as OVS set_field_split_str() does.
 std::pair<std::string_view, std::string_view> splitArrow(std::string_view arg) {
     const std::size_t arrow = arg.find("->");
-    if (arrow == std::string_view::npos) fail(str(arg) + ": missing `->'", arg);
-    if (arrow + 2 >= arg.size()) fail(str(arg) + ": missing field name following `->'", arg);
+    if (arrow == std::string_view::npos)
+        fail(str(arg) + ": missing `->'", arg);
+    if (arrow + 2 >= arg.size())
+        fail(str(arg) + ": missing field name following `->'", arg);
     return {arg.substr(0, arrow), arg.substr(arrow + 2)};
 }
 
 /// OVS nxm_parse_reg_move(): "SRC->DST" with equal widths.
 MoveAction parseMove(std::string_view arg) {
     const SubfieldParse src = scanSubfield(arg);
-    if (!src.error.empty()) fail(src.error, arg);
-    if (arg.substr(src.end, 2) != "->") fail(str(arg) + ": missing `->' following source", arg);
+    if (!src.error.empty())
+        fail(src.error, arg);
+    if (arg.substr(src.end, 2) != "->")
+        fail(str(arg) + ": missing `->' following source", arg);
     const std::string_view dstText = arg.substr(src.end + 2);
     const Subfield dst = requireSubfield(dstText);
     if (src.sf.nbits != dst.nbits) {
@@ -857,7 +972,6 @@ MoveAction parseMove(std::string_view arg) {
     }
     return MoveAction{src.sf, dst};
 }
-
 
 class ActionParser {
 public:
@@ -878,7 +992,8 @@ public:
             parseOne(kv, out);
             for (std::size_t i = before; i < out.size(); ++i) {
                 m_words.push_back(str(kv.whole));
-                if (std::holds_alternative<GotoTableAction>(out[i])) ++gotoCount;
+                if (std::holds_alternative<GotoTableAction>(out[i]))
+                    ++gotoCount;
             }
         }
         if (drop && !out.empty()) {
@@ -890,9 +1005,10 @@ public:
         }
         for (std::size_t i = 0; i + 1 < out.size(); ++i) {
             if (std::holds_alternative<GotoTableAction>(out[i])) {
-                fail("invalid instruction ordering: apply_actions must appear before goto_table, "
-                     "for OpenFlow 1.1+ compatibility",
-                     m_words[i]);
+                fail(
+                    "invalid instruction ordering: apply_actions must appear before goto_table, "
+                    "for OpenFlow 1.1+ compatibility",
+                    m_words[i]);
             }
         }
         checkIndependent(out);
@@ -917,15 +1033,18 @@ private:
             out.push_back(parseResubmit(v));
         } else if (is("goto_table")) {
             const auto t = parseTable(v);
-            if (!t) fail("unknown table \"" + str(v) + "\"", v);
+            if (!t)
+                fail("unknown table \"" + str(v) + "\"", v);
             out.push_back(GotoTableAction{*t});
         } else if (is("mod_vlan_vid")) {
             const unsigned vid = parseSmall(v, "VLAN VID", 0xffff);
-            if (vid & ~unsigned(kVlanVidMask)) fail(str(v) + ": not a valid VLAN VID", v);
+            if (vid & ~unsigned(kVlanVidMask))
+                fail(str(v) + ": not a valid VLAN VID", v);
             out.push_back(SetVlanVidAction{std::uint16_t(vid)});
         } else if (is("mod_vlan_pcp")) {
             const unsigned pcp = parseSmall(v, "VLAN PCP", 0xff);
-            if (pcp & ~7U) fail(str(v) + ": not a valid VLAN PCP", v);
+            if (pcp & ~7U)
+                fail(str(v) + ": not a valid VLAN PCP", v);
             out.push_back(SetVlanPcpAction{std::uint8_t(pcp)});
         } else if (is("strip_vlan")) {
             out.push_back(StripVlanAction{false});
@@ -939,20 +1058,24 @@ private:
             out.push_back(PushVlanAction{std::uint16_t(type)});
         } else if (is("mod_dl_src") || is("mod_dl_dst")) {
             const auto mac = parseMacExact(v);
-            if (!mac) fail("invalid mac address " + str(v), v);
+            if (!mac)
+                fail("invalid mac address " + str(v), v);
             out.push_back(SetEthAddrAction{is("mod_dl_src"), *mac});
         } else if (is("mod_nw_src") || is("mod_nw_dst")) {
             const auto ip = parseIpv4Exact(v);
-            if (!ip) fail(str(v) + ": could not convert to IP address", v);
+            if (!ip)
+                fail(str(v) + ": could not convert to IP address", v);
             out.push_back(SetIpv4AddrAction{is("mod_nw_src"), *ip});
         } else if (is("set_field")) {
-            if (auto a = parseSetField(v)) out.push_back(*a);
+            if (auto a = parseSetField(v))
+                out.push_back(*a);
         } else if (is("load")) {
             out.push_back(parseLoad(v));
         } else if (is("move")) {
             out.push_back(parseMove(v));
         } else if (is("dec_ttl")) {
-            if (!v.empty()) fail("dec_ttl(" + str(v) + "): controller ids not supported", v);
+            if (!v.empty())
+                fail("dec_ttl(" + str(v) + "): controller ids not supported", v);
             out.push_back(DecTtlAction{});
         } else if (is("set_tunnel") || is("set_tunnel64")) {
             const std::uint64_t id = parseU64(v);
@@ -981,16 +1104,20 @@ private:
             v.find("max_len") != std::string_view::npos) {
             fail("output(" + str(v) + "): truncated output not supported", v);
         }
-        if (const auto port = parsePort(v, m_ports)) return makeOutput(*port);
+        if (const auto port = parsePort(v, m_ports))
+            return makeOutput(*port);
         const SubfieldParse sf = scanWholeSubfield(v);
-        if (sf.error.empty()) return OutputRegAction{sf.sf};
-        if (isBoundsError(sf)) fail(sf.error, v);
+        if (sf.error.empty())
+            return OutputRegAction{sf.sf};
+        if (isBoundsError(sf))
+            fail(sf.error, v);
         fail(str(v) + ": output to unknown port", v);
     }
 
     Action parseController(std::string_view v) {
         OutputAction out{ofp::kController, 0xffff};
-        if (v.empty()) return out;
+        if (v.empty())
+            return out;
         if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             out.maxLen = std::uint16_t(parseSmall(v, "max_len", 0xffff));
             return out;
@@ -1031,16 +1158,19 @@ private:
         }
         if (!parts[0].empty()) {
             const auto port = parsePort(parts[0], m_ports);
-            if (!port) fail(str(parts[0]) + ": resubmit to unknown port", parts[0]);
+            if (!port)
+                fail(str(parts[0]) + ": resubmit to unknown port", parts[0]);
             r.inPort = *port;
         }
         if (!parts[1].empty()) {
             const auto table = parseTable(parts[1]);
-            if (!table) fail(str(parts[1]) + ": resubmit to unknown table", parts[1]);
+            if (!table)
+                fail(str(parts[1]) + ": resubmit to unknown table", parts[1]);
             r.table = *table;
         }
         if (!parts[2].empty()) {
-            if (parts[2] != "ct") fail(str(parts[2]) + ": unknown parameter", parts[2]);
+            if (parts[2] != "ct")
+                fail(str(parts[2]) + ": unknown parameter", parts[2]);
             fail("resubmit(" + str(v) + "): ct is not supported", parts[2]);
         }
         if (r.inPort == ofp::kInPort && r.table == ResubmitAction::kCurrentTable) {
@@ -1053,30 +1183,38 @@ private:
     std::optional<Action> parseSetField(std::string_view arg) {
         const auto [valueText, key] = splitArrow(arg);
         const FieldInfo* f = findField(key);
-        if (!f) fail(str(key) + " is not a valid OXM field name", key);
-        if (!f->writable) fail(str(key) + " is read-only", key);
+        if (!f)
+            fail(str(key) + " is not a valid OXM field name", key);
+        if (!f->writable)
+            fail(str(key) + " is read-only", key);
         const ValueMask vm = parseFieldValue(f->id, valueText, m_ports);
         const std::uint64_t full = fieldMaxMask(f->id);
         const bool valid = [&] {
             switch (f->id) {
-                case FieldId::NwTos: return (vm.value & kEcnMask) == 0;
+                case FieldId::NwTos:
+                    return (vm.value & kEcnMask) == 0;
                 case FieldId::VlanVid:
-                case FieldId::VlanPcp: return (vm.value & ~full) == 0;
-                default: return true;
+                case FieldId::VlanPcp:
+                    return (vm.value & ~full) == 0;
+                default:
+                    return true;
             }
         }();
         if (!valid) {
             fail(str(valueText) + " is not a valid value for field " + str(key), valueText);
         }
         const std::uint64_t mask = vm.mask & full;
-        if (mask == 0) return std::nullopt;  // OVS encodes nothing for an all-zero mask.
+        if (mask == 0)
+            return std::nullopt;  // OVS encodes nothing for an all-zero mask.
         return SetFieldAction{f->id, vm.value & mask, mask};
     }
 
     Action parseLoad(std::string_view arg) {
         const std::size_t arrow = arg.find("->");
-        if (arrow == std::string_view::npos) fail(str(arg) + ": missing `->'", arg);
-        if (arrow + 2 >= arg.size()) fail(str(arg) + ": missing field name following `->'", arg);
+        if (arrow == std::string_view::npos)
+            fail(str(arg) + ": missing `->'", arg);
+        if (arrow + 2 >= arg.size())
+            fail(str(arg) + ": missing field name following `->'", arg);
         const std::string_view dstText = arg.substr(arrow + 2);
         const Subfield dst = requireSubfield(dstText);
         const std::string_view valueText = arg.substr(0, arrow);
@@ -1085,8 +1223,8 @@ private:
             fail(str(arg) + ": cannot parse integer value", valueText);
         }
         if (dst.nbits < 64 && (p.value >> dst.nbits) != 0) {
-            fail(str(arg) + ": value " + describeValue(dst.field, p.value) +
-                     " does not fit into " + std::to_string(dst.nbits) + " bits",
+            fail(str(arg) + ": value " + describeValue(dst.field, p.value) + " does not fit into " +
+                     std::to_string(dst.nbits) + " bits",
                  valueText);
         }
         return LoadAction{dst, p.value};
@@ -1096,12 +1234,15 @@ private:
         NoteAction note;
         std::size_t i = 0;
         for (;;) {
-            while (i < v.size() && (v[i] == '.' || isSpace(v[i]))) ++i;
-            if (i + 1 >= v.size() || hexDigit(v[i]) < 0 || hexDigit(v[i + 1]) < 0) break;
+            while (i < v.size() && (v[i] == '.' || isSpace(v[i])))
+                ++i;
+            if (i + 1 >= v.size() || hexDigit(v[i]) < 0 || hexDigit(v[i + 1]) < 0)
+                break;
             note.bytes.push_back(std::uint8_t(hexDigit(v[i]) * 16 + hexDigit(v[i + 1])));
             i += 2;
         }
-        if (i != v.size()) fail("bad hex digit in `note' argument", v);
+        if (i != v.size())
+            fail("bad hex digit in `note' argument", v);
         // NXAST_NOTE: a 10-byte header plus the note, padded to a multiple of 8 bytes.
         const std::size_t total = (10 + note.bytes.size() + 7) / 8 * 8;
         note.bytes.resize(total - 10, 0);
@@ -1117,8 +1258,10 @@ private:
             const std::string_view value = kv.value;
             if (name == "table") {
                 const auto t = parseTable(value);
-                if (!t) fail("unknown table \"" + str(value) + "\"", value);
-                if (*t == 255) fail(str(orig) + ": table id 255 not valid for `learn' action", value);
+                if (!t)
+                    fail("unknown table \"" + str(value) + "\"", value);
+                if (*t == 255)
+                    fail(str(orig) + ": table id 255 not valid for `learn' action", value);
                 learn.table = *t;
             } else if (name == "priority") {
                 learn.priority = std::uint16_t(parseSmall(value, "priority", 0xffff));
@@ -1127,11 +1270,9 @@ private:
             } else if (name == "hard_timeout") {
                 learn.hardTimeout = std::uint16_t(parseSmall(value, "hard_timeout", 0xffff));
             } else if (name == "fin_idle_timeout") {
-                learn.finIdleTimeout =
-                    std::uint16_t(parseSmall(value, "fin_idle_timeout", 0xffff));
+                learn.finIdleTimeout = std::uint16_t(parseSmall(value, "fin_idle_timeout", 0xffff));
             } else if (name == "fin_hard_timeout") {
-                learn.finHardTimeout =
-                    std::uint16_t(parseSmall(value, "fin_hard_timeout", 0xffff));
+                learn.finHardTimeout = std::uint16_t(parseSmall(value, "fin_hard_timeout", 0xffff));
             } else if (name == "cookie") {
                 learn.cookie = parseU64(value);
             } else if (name == "send_flow_rem") {
@@ -1147,8 +1288,7 @@ private:
         return learn;
     }
 
-    LearnSpec parseLearnSpec(std::string_view orig, std::string_view name,
-                             std::string_view value) {
+    LearnSpec parseLearnSpec(std::string_view orig, std::string_view name, std::string_view value) {
         LearnSpec spec;
         const SubfieldParse dst = scanWholeSubfield(name);
         if (dst.error.empty()) {
@@ -1241,7 +1381,8 @@ private:
             spec.src = requireSubfield(value);
             return spec;
         }
-        if (isBoundsError(dst)) fail(dst.error, name);
+        if (isBoundsError(dst))
+            fail(dst.error, name);
         fail(str(orig) + ": unknown keyword " + str(name), name);
     }
 
@@ -1251,7 +1392,8 @@ private:
             const Action& a = actions[i];
             const std::string& word = m_words[i];
             if (const auto* out = std::get_if<OutputAction>(&a)) {
-                if (!validOutputPort(out->port)) invalidWithMatch("OFPBAC_BAD_OUT_PORT", word);
+                if (!validOutputPort(out->port))
+                    invalidWithMatch("OFPBAC_BAD_OUT_PORT", word);
             } else if (const auto* load = std::get_if<LoadAction>(&a)) {
                 if (!fieldInfo(load->dst.field).writable) {
                     invalidWithMatch("OFPBAC_BAD_SET_ARGUMENT", word);
@@ -1262,8 +1404,7 @@ private:
                 }
             } else if (const auto* learn = std::get_if<LearnAction>(&a)) {
                 for (const LearnSpec& spec : learn->specs) {
-                    if (spec.kind == LearnSpec::Kind::Load &&
-                        !fieldInfo(spec.dst.field).writable) {
+                    if (spec.kind == LearnSpec::Kind::Load && !fieldInfo(spec.dst.field).writable) {
                         invalidWithMatch("OFPBAC_BAD_SET_ARGUMENT", word);
                     }
                 }
@@ -1286,7 +1427,8 @@ void checkAgainstMatch(const ActionList& actions, const std::vector<std::string>
         const Action& a = actions[i];
         const std::string& word = words[i];
         const auto need = [&](FieldId id) {
-            if (!prereqOk(id, match)) invalidWithMatch("OFPBAC_MATCH_INCONSISTENT", word);
+            if (!prereqOk(id, match))
+                invalidWithMatch("OFPBAC_MATCH_INCONSISTENT", word);
         };
         if (const auto* reg = std::get_if<OutputRegAction>(&a)) {
             need(reg->src.field);
@@ -1298,11 +1440,13 @@ void checkAgainstMatch(const ActionList& actions, const std::vector<std::string>
             need(move->src.field);
             need(move->dst.field);
         } else if (const auto* go = std::get_if<GotoTableAction>(&a)) {
-            if (table && go->table <= *table) invalidWithMatch("OFPBIC_BAD_TABLE_ID", word);
+            if (table && go->table <= *table)
+                invalidWithMatch("OFPBIC_BAD_TABLE_ID", word);
         } else if (const auto* learn = std::get_if<LearnAction>(&a)) {
             Match learned;  // What the learned flow will match, as far as immediates say.
             for (const LearnSpec& spec : learn->specs) {
-                if (!spec.srcImmediate) need(spec.src.field);
+                if (!spec.srcImmediate)
+                    need(spec.src.field);
                 if (spec.kind == LearnSpec::Kind::Match || spec.kind == LearnSpec::Kind::Load) {
                     if (!prereqOk(spec.dst.field, learned)) {
                         invalidWithMatch("OFPBAC_MATCH_INCONSISTENT", word);
@@ -1331,11 +1475,15 @@ enum FlowFields : unsigned {
 
 unsigned fieldsFor(FlowMod::Command cmd) {
     switch (cmd) {
-        case FlowMod::Command::Add: return kActions | kTimeout | kPriority | kFlags | kImportance;
+        case FlowMod::Command::Add:
+            return kActions | kTimeout | kPriority | kFlags | kImportance;
         case FlowMod::Command::Modify:
-        case FlowMod::Command::ModifyStrict: return kActions | kTimeout | kPriority | kFlags;
-        case FlowMod::Command::Delete: return kOutPort;
-        case FlowMod::Command::DeleteStrict: return kOutPort | kPriority;
+        case FlowMod::Command::ModifyStrict:
+            return kActions | kTimeout | kPriority | kFlags;
+        case FlowMod::Command::Delete:
+            return kOutPort;
+        case FlowMod::Command::DeleteStrict:
+            return kOutPort | kPriority;
     }
     return 0;
 }
@@ -1344,10 +1492,11 @@ FlowMod parseFlowModImpl(std::string_view line, FlowMod::Command cmd, bool allow
                          const PortResolver& ports, ParseWarnings* warnings) {
     if (allowCommandWord) {
         std::size_t i = 0;
-        while (i < line.size() && isSpace(line[i])) ++i;
+        while (i < line.size() && isSpace(line[i]))
+            ++i;
         std::size_t len = 0;
-        while (i + len < line.size() && std::string_view(", \t\r\n").find(line[i + len]) ==
-                                            std::string_view::npos) {
+        while (i + len < line.size() &&
+               std::string_view(", \t\r\n").find(line[i + len]) == std::string_view::npos) {
             ++len;
         }
         const std::string_view word = line.substr(i, len);
@@ -1375,8 +1524,7 @@ FlowMod parseFlowModImpl(std::string_view line, FlowMod::Command cmd, bool allow
     }
 
     const unsigned fields = fieldsFor(cmd);
-    const bool isModify =
-        cmd == FlowMod::Command::Modify || cmd == FlowMod::Command::ModifyStrict;
+    const bool isModify = cmd == FlowMod::Command::Modify || cmd == FlowMod::Command::ModifyStrict;
     FlowMod fm;
     fm.command = cmd;
     std::optional<std::uint8_t> table;
@@ -1388,7 +1536,8 @@ FlowMod parseFlowModImpl(std::string_view line, FlowMod::Command cmd, bool allow
         const std::size_t at = line.find("action");
         const std::size_t eq =
             at == std::string_view::npos ? std::string_view::npos : line.find('=', at + 1);
-        if (eq == std::string_view::npos) fail("must specify an action", line);
+        if (eq == std::string_view::npos)
+            fail("must specify an action", line);
         matchText = line.substr(0, at);
         actionText = line.substr(eq + 1);
     }
@@ -1415,11 +1564,13 @@ FlowMod parseFlowModImpl(std::string_view line, FlowMod::Command cmd, bool allow
             fail("field " + str(name) + " missing value", name);
         } else if (name == "table") {
             const auto t = parseTable(value);
-            if (!t) fail("unknown table \"" + str(value) + "\"", value);
+            if (!t)
+                fail("unknown table \"" + str(value) + "\"", value);
             table = *t;
         } else if ((fields & kOutPort) && name == "out_port") {
             const auto port = parsePort(value, ports);
-            if (!port) fail(str(value) + " is not a valid OpenFlow port", value);
+            if (!port)
+                fail(str(value) + " is not a valid OpenFlow port", value);
             fm.outPort = *port;
         } else if ((fields & kPriority) && name == "priority") {
             fm.spec.priority = std::uint16_t(parseSmall(value, "priority", 0xffff));
@@ -1473,25 +1624,32 @@ FlowMod parseFlowModImpl(std::string_view line, FlowMod::Command cmd, bool allow
     } else {
         fm.table = table ? *table : FlowMod::kAllTables;
     }
-    if (changed && warnings) warnings->push_back(normalizationWarning(parsed, match));
+    if (changed && warnings)
+        warnings->push_back(normalizationWarning(parsed, match));
     return fm;
 }
 
 }  // namespace
 
 std::optional<std::uint32_t> parsePort(std::string_view text, const PortResolver& ports) {
-    if (text.empty() || text[0] == '-') return std::nullopt;
+    if (text.empty() || text[0] == '-')
+        return std::nullopt;
     if (const auto n = strToLongLong(text, 10)) {
-        if (*n < 0 || *n > 0xffffffffLL) return std::nullopt;
+        if (*n < 0 || *n > 0xffffffffLL)
+            return std::nullopt;
         const auto port = std::uint32_t(*n);
-        if (port <= 0xffff) return port;
-        if (port >= 0xffffff00U) return port - 0xffff0000U;
+        if (port <= 0xffff)
+            return port;
+        if (port >= 0xffffff00U)
+            return port - 0xffff0000U;
         return std::nullopt;
     }
     for (const NamedPort& p : kNamedPorts) {
-        if (equalsNoCase(text, p.name)) return p.port;
+        if (equalsNoCase(text, p.name))
+            return p.port;
     }
-    if (!ports) return std::nullopt;
+    if (!ports)
+        return std::nullopt;
     std::string_view name = text;
     if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
         name = name.substr(1, name.size() - 2);
@@ -1499,7 +1657,9 @@ std::optional<std::uint32_t> parsePort(std::string_view text, const PortResolver
     return ports(name);
 }
 
-Subfield parseSubfield(std::string_view text) { return requireSubfield(text); }
+Subfield parseSubfield(std::string_view text) {
+    return requireSubfield(text);
+}
 
 Match parseMatch(std::string_view text, const PortResolver& ports, ParseWarnings* warnings) {
     Match match;
@@ -1507,7 +1667,8 @@ Match parseMatch(std::string_view text, const PortResolver& ports, ParseWarnings
     KeyValue kv;
     while (scan.next(kv)) {
         if (!applyMatchItem(match, kv, ports)) {
-            if (kv.value.empty()) fail("field " + str(kv.key) + " missing value", kv.key);
+            if (kv.value.empty())
+                fail("field " + str(kv.key) + " missing value", kv.key);
             fail("unknown keyword " + str(kv.key), kv.key);
         }
     }
@@ -1535,14 +1696,16 @@ std::vector<FlowMod> parseFlowFile(std::string_view text, std::string_view fileN
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) nl = text.size();
+        if (nl == std::string_view::npos)
+            nl = text.size();
         std::string_view line = text.substr(pos, nl - pos);
         pos = nl + 1;
         ++lineNo;
         if (const std::size_t hash = line.find('#'); hash != std::string_view::npos) {
             line = line.substr(0, hash);
         }
-        if (std::all_of(line.begin(), line.end(), isSpace)) continue;
+        if (std::all_of(line.begin(), line.end(), isSpace))
+            continue;
         const std::string prefix = str(fileName) + ":" + std::to_string(lineNo) + ": ";
         ParseWarnings lineWarnings;
         try {
@@ -1552,7 +1715,8 @@ std::vector<FlowMod> parseFlowFile(std::string_view text, std::string_view fileN
             throw ParseError(prefix + e.what(), lineNo, e.word());
         }
         if (warnings) {
-            for (std::string& w : lineWarnings) warnings->push_back(prefix + w);
+            for (std::string& w : lineWarnings)
+                warnings->push_back(prefix + w);
         }
     }
     return mods;

@@ -50,17 +50,17 @@
 //   normalization; formatMatch/formatActions of anything returned parse back to an equal
 //   value.
 
+#include "engine/core/result.h"
+#include "engine/flow/action.h"
+#include "engine/flow/flow_table.h"
+#include "engine/flow/match.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "engine/core/result.h"
-#include "engine/flow/action.h"
-#include "engine/flow/flow_table.h"
-#include "engine/flow/match.h"
 
 namespace nlab::engine {
 
@@ -97,8 +97,8 @@ ActionList parseActions(std::string_view text, const PortResolver& ports = {});
 /// (FlowMod::kAllTables); an empty del-flows line deletes everything. A modify without
 /// any cookie= sets modifyCookie with cookie 0, as ovs-ofctl over OpenFlow 1.0 does.
 /// Throws ParseError (line 0) naming the offending word.
-FlowMod parseFlowMod(std::string_view line, FlowMod::Command cmd,
-                     const PortResolver& ports = {}, ParseWarnings* warnings = nullptr);
+FlowMod parseFlowMod(std::string_view line, FlowMod::Command cmd, const PortResolver& ports = {},
+                     ParseWarnings* warnings = nullptr);
 
 /// Parses an `ovs-ofctl add-flows` file: one flow per line, '#' starts a comment, blank
 /// lines are skipped, and a line may begin with add, modify, delete, modify_strict or

@@ -4,19 +4,20 @@
 
 #include "engine/flow/ofctl_format.h"
 
+#include "engine/flow/flow_table.h"
+#include "engine/flow/ofctl_parse.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <regex>
-
-#include "engine/flow/flow_table.h"
-#include "engine/flow/ofctl_parse.h"
 
 namespace nlab::engine {
 namespace {
 
 // Every `ovs-ofctl dump-flows br-tun` line of the seed article (network node, then compute
 // node, then the learned entries quoted later), in the order the article prints them.
+// clang-format off
 const char* const kSeedNetwork[] = {
     "cookie=0x0, duration=128769.413s, table=2, n_packets=564, n_bytes=53473, idle_age=0, hard_age=65534, priority=1,tun_id=0x1 actions=mod_vlan_vid:9,resubmit(,10)",
     "cookie=0x0, duration=120432.221s, table=2, n_packets=19, n_bytes=1398, idle_age=65534, hard_age=65534, priority=1,tun_id=0x4 actions=mod_vlan_vid:11,resubmit(,10)",
@@ -53,6 +54,7 @@ const char* const kSeedLearned[] = {
     "cookie=0x0, duration=9.893s, table=20, n_packets=11, n_bytes=1022, hard_timeout=300, idle_age=0, hard_age=0, priority=1,vlan_tci=0x0004/0x0fff,dl_dst=fa:16:3e:2a:46:e0 actions=load:0->NXM_OF_VLAN_TCI[],load:0x1->NXM_NX_TUN_ID[],output:2",
     "cookie=0x0, duration=9.895s, table=20, n_packets=11, n_bytes=1022, hard_timeout=300, idle_age=0, hard_age=0, priority=1,vlan_tci=0x0005/0x0fff,dl_dst=fa:16:3e:79:45:64 actions=load:0->NXM_OF_VLAN_TCI[],load:0x2->NXM_NX_TUN_ID[],output:2",
 };
+// clang-format on
 
 constexpr SimTime kNow = 200000 * kSecond;  // Late enough for every seed duration.
 
@@ -68,7 +70,8 @@ FlowEntry entryFromDumpLine(const std::string& line, std::uint64_t id) {
     std::smatch m;
     const auto number = [&](const char* name) -> std::optional<std::int64_t> {
         const std::regex re(std::string(name) + "=([0-9]+)");
-        if (!std::regex_search(line, m, re)) return std::nullopt;
+        if (!std::regex_search(line, m, re))
+            return std::nullopt;
         return std::stoll(m[1]);
     };
     const std::regex durationRe("duration=([0-9]+)(?:\\.([0-9]+))?s");
@@ -87,9 +90,12 @@ FlowEntry entryFromDumpLine(const std::string& line, std::uint64_t id) {
 
 TEST(OfctlFormatSeed, EveryDumpLineIsReproduced) {
     std::vector<std::string> lines;
-    for (const char* l : kSeedNetwork) lines.emplace_back(l);
-    for (const char* l : kSeedCompute) lines.emplace_back(l);
-    for (const char* l : kSeedLearned) lines.emplace_back(l);
+    for (const char* l : kSeedNetwork)
+        lines.emplace_back(l);
+    for (const char* l : kSeedCompute)
+        lines.emplace_back(l);
+    for (const char* l : kSeedLearned)
+        lines.emplace_back(l);
     for (const std::string& line : lines) {
         const FlowEntry e = entryFromDumpLine(line, 1);
         EXPECT_EQ(formatFlowStats(e, kNow), line);
@@ -103,10 +109,11 @@ TEST(OfctlFormatSeed, EveryDumpLineIsReproduced) {
 
 TEST(OfctlFormatSeed, LearnedEntryWithSyntheticTimes) {
     FlowEntry e;
-    e.spec = parseFlowMod("table=20,priority=1,hard_timeout=300,"
-                          "vlan_tci=0x0009/0x0fff,dl_dst=fa:16:3e:32:28:af "
-                          "actions=load:0->NXM_OF_VLAN_TCI[],load:0x1->NXM_NX_TUN_ID[],output:2",
-                          FlowMod::Command::Add)
+    e.spec = parseFlowMod(
+                 "table=20,priority=1,hard_timeout=300,"
+                 "vlan_tci=0x0009/0x0fff,dl_dst=fa:16:3e:32:28:af "
+                 "actions=load:0->NXM_OF_VLAN_TCI[],load:0x1->NXM_NX_TUN_ID[],output:2",
+                 FlowMod::Command::Add)
                  .spec;
     e.tableId = 20;
     e.learned = true;
@@ -128,11 +135,14 @@ TEST(OfctlFormatSeed, ComputeNodeDumpIsReproducedWhole) {
     // handed over in reverse to show that the dump sorts them.
     std::vector<FlowEntry> entries;
     std::uint64_t id = 0;
-    for (const char* l : kSeedCompute) entries.push_back(entryFromDumpLine(l, id++));
+    for (const char* l : kSeedCompute)
+        entries.push_back(entryFromDumpLine(l, id++));
     std::vector<const FlowEntry*> ptrs;
-    for (auto it = entries.rbegin(); it != entries.rend(); ++it) ptrs.push_back(&*it);
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+        ptrs.push_back(&*it);
     std::string expected = "NXST_FLOW reply (xid=0x4):\n";
-    for (const char* l : kSeedCompute) expected += std::string(" ") + l + "\n";
+    for (const char* l : kSeedCompute)
+        expected += std::string(" ") + l + "\n";
     EXPECT_EQ(formatDumpFlows(ptrs, kNow), expected);
 }
 
@@ -156,7 +166,8 @@ TEST(OfctlFormatDump, TableFilterNoStatsAndOrder) {
         entries.push_back(e);
     }
     std::vector<const FlowEntry*> ptrs;
-    for (const FlowEntry& e : entries) ptrs.push_back(&e);
+    for (const FlowEntry& e : entries)
+        ptrs.push_back(&e);
     const SimTime now = 12 * kSecond;
 
     EXPECT_EQ(formatDumpFlows(ptrs, now),
@@ -259,9 +270,12 @@ TEST(OfctlFormatMatch, OrderAndSpelling) {
 
 TEST(OfctlFormatMatch, PortNames) {
     const PortNamer names = [](std::uint32_t port) -> std::optional<std::string> {
-        if (port == 1) return "patch-int";
-        if (port == 2) return "my port";
-        if (port == 3) return "42";
+        if (port == 1)
+            return "patch-int";
+        if (port == 2)
+            return "my port";
+        if (port == 3)
+            return "42";
         return std::nullopt;
     };
     Match m;
@@ -281,23 +295,25 @@ TEST(OfctlFormatMatch, PortNamesReadBack) {
     // Names that would read back as something else are quoted; quoted names may hold
     // delimiters. A name holding a quote cannot be written: the number is printed.
     const std::pair<std::uint32_t, const char*> table[] = {
-        {1, "patch-int"}, {2, "my port"}, {3, "42"}, {4, "local"}, {5, "-x"}, {6, "a,b=c"},
-        {7, "q\"uote"},
+        {1, "patch-int"}, {2, "my port"}, {3, "42"},      {4, "local"},
+        {5, "-x"},        {6, "a,b=c"},   {7, "q\"uote"},
     };
     const PortNamer names = [&](std::uint32_t port) -> std::optional<std::string> {
         for (const auto& [n, name] : table) {
-            if (n == port) return name;
+            if (n == port)
+                return name;
         }
         return std::nullopt;
     };
     const PortResolver ports = [&](std::string_view name) -> std::optional<std::uint32_t> {
         for (const auto& [n, text] : table) {
-            if (name == text) return n;
+            if (name == text)
+                return n;
         }
         return std::nullopt;
     };
     const char* expected[] = {"output:patch-int", "output:\"my port\"", "output:\"42\"",
-                              "output:\"local\"", "output:\"-x\"", "output:\"a,b=c\"",
+                              "output:\"local\"", "output:\"-x\"",      "output:\"a,b=c\"",
                               "output:7"};
     for (std::uint32_t port = 1; port <= 7; ++port) {
         const ActionList actions = {OutputAction{port, 0}};
@@ -399,21 +415,27 @@ public:
         std::vector<std::string> items;
         const int proto = pick(7);
         const char* protos[] = {"", "ip", "arp", "tcp", "udp", "icmp", "rarp"};
-        if (proto) items.push_back(protos[proto]);
+        if (proto)
+            items.push_back(protos[proto]);
         const int n = pick(6);
-        for (int i = 0; i < n; ++i) items.push_back(field());
+        for (int i = 0; i < n; ++i)
+            items.push_back(field());
         std::shuffle(items.begin(), items.end(), m_rng);
         std::string s;
-        for (const auto& it : items) s += (s.empty() ? "" : ",") + it;
+        for (const auto& it : items)
+            s += (s.empty() ? "" : ",") + it;
         return s;
     }
 
     std::string actions() {
         const int n = pick(5);
-        if (n == 0) return pick(2) ? "drop" : "";
+        if (n == 0)
+            return pick(2) ? "drop" : "";
         std::string s;
-        for (int i = 0; i < n; ++i) s += (s.empty() ? "" : ",") + action();
-        if (pick(4) == 0) s += ",goto_table:" + std::to_string(pick(255) + 1);
+        for (int i = 0; i < n; ++i)
+            s += (s.empty() ? "" : ",") + action();
+        if (pick(4) == 0)
+            s += ",goto_table:" + std::to_string(pick(255) + 1);
         return s;
     }
 
@@ -433,9 +455,12 @@ private:
     std::string ip() { return formatFieldValue(FieldId::NwSrc, bits(32)); }
     std::string ipMasked() {
         switch (pick(3)) {
-            case 0: return ip();
-            case 1: return ip() + "/" + std::to_string(pick(33));
-            default: return ip() + "/" + ip();
+            case 0:
+                return ip();
+            case 1:
+                return ip() + "/" + std::to_string(pick(33));
+            default:
+                return ip() + "/" + ip();
         }
     }
     std::string port() {
@@ -443,9 +468,8 @@ private:
         return pick(4) ? std::to_string(pick(0xff00)) : named[pick(6)];
     }
     std::string subfield() {
-        const FieldId ids[] = {FieldId::Reg0,    FieldId::Reg5,  FieldId::TunId,
-                               FieldId::VlanTci, FieldId::DlSrc, FieldId::InPort,
-                               FieldId::Metadata};
+        const FieldId ids[] = {FieldId::Reg0,  FieldId::Reg5,   FieldId::TunId,   FieldId::VlanTci,
+                               FieldId::DlSrc, FieldId::InPort, FieldId::Metadata};
         const FieldId id = ids[pick(7)];
         const int width = fieldInfo(id).bits;
         const int a = pick(width);
@@ -453,78 +477,134 @@ private:
         const auto& f = fieldInfo(id);
         std::string name(pick(3) ? f.nxmName : f.name);
         switch (pick(3)) {
-            case 0: return name + "[]";
-            case 1: return name + "[" + std::to_string(a) + "]";
-            default: return name + "[" + std::to_string(a) + ".." + std::to_string(b) + "]";
+            case 0:
+                return name + "[]";
+            case 1:
+                return name + "[" + std::to_string(a) + "]";
+            default:
+                return name + "[" + std::to_string(a) + ".." + std::to_string(b) + "]";
         }
     }
     std::string field() {
         switch (pick(22)) {
-            case 0: return "in_port=" + port();
-            case 1: return "dl_src=" + mac() + (pick(2) ? "/" + mac() : "");
-            case 2: return "dl_dst=" + mac() + (pick(2) ? "/" + mac() : "");
-            case 3: return "dl_vlan=" + std::to_string(pick(2) ? pick(4096) : 0xffff);
-            case 4: return "dl_vlan_pcp=" + std::to_string(pick(8));
-            case 5: return "vlan_tci=" + hex(bits(16)) + (pick(2) ? "/" + hex(bits(16)) : "");
-            case 6: return "nw_src=" + ipMasked();
-            case 7: return "nw_dst=" + ipMasked();
-            case 8: return "nw_tos=" + std::to_string(pick(64) * 4);
-            case 9: return "nw_ttl=" + std::to_string(pick(256));
-            case 10: return "nw_proto=" + std::to_string(pick(256));
-            case 11: return "tp_src=" + num(bits(16)) + (pick(2) ? "/" + hex(bits(16)) : "");
-            case 12: return "tp_dst=" + num(bits(16));
-            case 13: return "icmp_type=" + std::to_string(pick(256));
-            case 14: return "arp_sha=" + mac();
-            case 15: return "arp_tha=" + mac() + "/" + mac();
-            case 16: return "tun_id=" + num(bits(64)) + (pick(2) ? "/" + hex(bits(64)) : "");
-            case 17: return "metadata=" + hex(bits(64)) + (pick(2) ? "/" + hex(bits(64)) : "");
-            case 18: return "reg" + std::to_string(pick(8)) + "=" + num(bits(32));
-            case 19: return "tun_src=" + ipMasked();
-            case 20: return "nw_ecn=" + std::to_string(pick(4));
-            default: return "arp_op=" + std::to_string(pick(256));
+            case 0:
+                return "in_port=" + port();
+            case 1:
+                return "dl_src=" + mac() + (pick(2) ? "/" + mac() : "");
+            case 2:
+                return "dl_dst=" + mac() + (pick(2) ? "/" + mac() : "");
+            case 3:
+                return "dl_vlan=" + std::to_string(pick(2) ? pick(4096) : 0xffff);
+            case 4:
+                return "dl_vlan_pcp=" + std::to_string(pick(8));
+            case 5:
+                return "vlan_tci=" + hex(bits(16)) + (pick(2) ? "/" + hex(bits(16)) : "");
+            case 6:
+                return "nw_src=" + ipMasked();
+            case 7:
+                return "nw_dst=" + ipMasked();
+            case 8:
+                return "nw_tos=" + std::to_string(pick(64) * 4);
+            case 9:
+                return "nw_ttl=" + std::to_string(pick(256));
+            case 10:
+                return "nw_proto=" + std::to_string(pick(256));
+            case 11:
+                return "tp_src=" + num(bits(16)) + (pick(2) ? "/" + hex(bits(16)) : "");
+            case 12:
+                return "tp_dst=" + num(bits(16));
+            case 13:
+                return "icmp_type=" + std::to_string(pick(256));
+            case 14:
+                return "arp_sha=" + mac();
+            case 15:
+                return "arp_tha=" + mac() + "/" + mac();
+            case 16:
+                return "tun_id=" + num(bits(64)) + (pick(2) ? "/" + hex(bits(64)) : "");
+            case 17:
+                return "metadata=" + hex(bits(64)) + (pick(2) ? "/" + hex(bits(64)) : "");
+            case 18:
+                return "reg" + std::to_string(pick(8)) + "=" + num(bits(32));
+            case 19:
+                return "tun_src=" + ipMasked();
+            case 20:
+                return "nw_ecn=" + std::to_string(pick(4));
+            default:
+                return "arp_op=" + std::to_string(pick(256));
         }
     }
     std::string learnSpec() {
         switch (pick(8)) {
-            case 0: return "NXM_OF_VLAN_TCI[0..11]";
-            case 1: return "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]";
-            case 2: return "load:" + num(bits(12)) + "->NXM_OF_VLAN_TCI[0..11]";
-            case 3: return "load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[]";
-            case 4: return "output:NXM_OF_IN_PORT[]";
-            case 5: return "NXM_NX_REG1[0..7]=" + hex(bits(8));
-            case 6: return "reg2=" + num(bits(32));
-            default: return "tun_id=" + hex(bits(64));
+            case 0:
+                return "NXM_OF_VLAN_TCI[0..11]";
+            case 1:
+                return "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]";
+            case 2:
+                return "load:" + num(bits(12)) + "->NXM_OF_VLAN_TCI[0..11]";
+            case 3:
+                return "load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[]";
+            case 4:
+                return "output:NXM_OF_IN_PORT[]";
+            case 5:
+                return "NXM_NX_REG1[0..7]=" + hex(bits(8));
+            case 6:
+                return "reg2=" + num(bits(32));
+            default:
+                return "tun_id=" + hex(bits(64));
         }
     }
     std::string action() {
         switch (pick(20)) {
-            case 0: return "output:" + port();
-            case 1: return std::to_string(pick(0xff00));
-            case 2: return "resubmit(," + std::to_string(pick(255)) + ")";
-            case 3: return "resubmit:" + std::to_string(pick(100));
-            case 4: return "mod_vlan_vid:" + std::to_string(pick(4096));
-            case 5: return "mod_vlan_pcp:" + std::to_string(pick(8));
-            case 6: return pick(2) ? "strip_vlan" : "pop_vlan";
-            case 7: return "push_vlan:" + std::string(pick(2) ? "0x8100" : "0x88a8");
-            case 8: return "set_tunnel" + std::string(pick(2) ? "64" : "") + ":" + num(bits(40));
-            case 9: return "load:" + hex(bits(8)) + "->NXM_NX_REG" + std::to_string(pick(8)) +
-                           "[8..15]";
-            case 10: return "move:" + subfield() + "->" + subfield();
-            case 11: return "mod_dl_" + std::string(pick(2) ? "src:" : "dst:") + mac();
-            case 12: return "mod_nw_" + std::string(pick(2) ? "src:" : "dst:") + ip();
-            case 13: return "dec_ttl";
-            case 14: return "note:" + hex(bits(24)).substr(2) + "00";
-            case 15: return "set_field:" + mac() + "->eth_dst";
-            case 16: return "set_field:" + hex(bits(32)) + "/" + hex(bits(32)) + "->reg3";
-            case 17: return "output:" + subfield();
-            case 18: return "controller:" + std::to_string(pick(65536));
+            case 0:
+                return "output:" + port();
+            case 1:
+                return std::to_string(pick(0xff00));
+            case 2:
+                return "resubmit(," + std::to_string(pick(255)) + ")";
+            case 3:
+                return "resubmit:" + std::to_string(pick(100));
+            case 4:
+                return "mod_vlan_vid:" + std::to_string(pick(4096));
+            case 5:
+                return "mod_vlan_pcp:" + std::to_string(pick(8));
+            case 6:
+                return pick(2) ? "strip_vlan" : "pop_vlan";
+            case 7:
+                return "push_vlan:" + std::string(pick(2) ? "0x8100" : "0x88a8");
+            case 8:
+                return "set_tunnel" + std::string(pick(2) ? "64" : "") + ":" + num(bits(40));
+            case 9:
+                return "load:" + hex(bits(8)) + "->NXM_NX_REG" + std::to_string(pick(8)) +
+                       "[8..15]";
+            case 10:
+                return "move:" + subfield() + "->" + subfield();
+            case 11:
+                return "mod_dl_" + std::string(pick(2) ? "src:" : "dst:") + mac();
+            case 12:
+                return "mod_nw_" + std::string(pick(2) ? "src:" : "dst:") + ip();
+            case 13:
+                return "dec_ttl";
+            case 14:
+                return "note:" + hex(bits(24)).substr(2) + "00";
+            case 15:
+                return "set_field:" + mac() + "->eth_dst";
+            case 16:
+                return "set_field:" + hex(bits(32)) + "/" + hex(bits(32)) + "->reg3";
+            case 17:
+                return "output:" + subfield();
+            case 18:
+                return "controller:" + std::to_string(pick(65536));
             default: {
                 std::string s = "learn(table=" + std::to_string(pick(255));
-                if (pick(2)) s += ",hard_timeout=" + std::to_string(pick(1000));
-                if (pick(2)) s += ",priority=" + std::to_string(pick(65536));
-                if (pick(3) == 0) s += ",send_flow_rem";
+                if (pick(2))
+                    s += ",hard_timeout=" + std::to_string(pick(1000));
+                if (pick(2))
+                    s += ",priority=" + std::to_string(pick(65536));
+                if (pick(3) == 0)
+                    s += ",send_flow_rem";
                 const int n = pick(5);
-                for (int i = 0; i < n; ++i) s += "," + learnSpec();
+                for (int i = 0; i < n; ++i)
+                    s += "," + learnSpec();
                 return s + ")";
             }
         }

@@ -4,12 +4,12 @@
 
 #include "engine/flow/ofctl_parse.h"
 
+#include "engine/flow/ofctl_format.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
-
-#include "engine/flow/ofctl_format.h"
 
 namespace nlab::engine {
 namespace {
@@ -152,7 +152,8 @@ TEST_F(IcehouseFlowsTest, PrintsBackByteExact) {
     std::string line;
     std::size_t i = 0;
     while (std::getline(lines, line)) {
-        if (line.empty()) continue;
+        if (line.empty())
+            continue;
         ASSERT_LT(i, mods.size());
         const std::string expected = line.substr(line.find(',') + 1);
         EXPECT_EQ(flowText(mods[i]), expected);
@@ -212,8 +213,8 @@ TEST(OfctlParseFile, ErrorNamesFileLineAndWord) {
 }
 
 TEST(OfctlParseFile, ValueErrorInFile) {
-    const ParseError e = parseErrorOf(
-        [&] { parseFlowFile("\n\nip,nw_src=10.0.0.300 actions=drop\n", "a.flows"); });
+    const ParseError e =
+        parseErrorOf([&] { parseFlowFile("\n\nip,nw_src=10.0.0.300 actions=drop\n", "a.flows"); });
     EXPECT_STREQ(e.what(), "a.flows:3: 10.0.0.300: invalid IP address");
     EXPECT_EQ(e.line(), 3);
     EXPECT_EQ(e.word(), "10.0.0.300");
@@ -221,8 +222,8 @@ TEST(OfctlParseFile, ValueErrorInFile) {
 
 TEST(OfctlParseFile, CommandWordsOnlyInFiles) {
     // ovs-ofctl add-flow takes no command word: "delete" is then an unknown field.
-    const ParseError e = parseErrorOf(
-        [] { parseFlowMod("delete in_port=1 actions=drop", FlowMod::Command::Add); });
+    const ParseError e =
+        parseErrorOf([] { parseFlowMod("delete in_port=1 actions=drop", FlowMod::Command::Add); });
     EXPECT_STREQ(e.what(), "field delete missing value");
     EXPECT_EQ(e.line(), 0);
     EXPECT_EQ(e.word(), "delete");
@@ -368,8 +369,7 @@ TEST(OfctlParseMatch, EthernetMasks) {
 
 TEST(OfctlParseMatch, Ipv4PrefixesAndMasks) {
     EXPECT_EQ(formatMatch(parseMatch("ip,nw_src=10.0.0.0/24")), "ip,nw_src=10.0.0.0/24");
-    EXPECT_EQ(formatMatch(parseMatch("ip,nw_src=10.0.0.0/255.255.255.0")),
-              "ip,nw_src=10.0.0.0/24");
+    EXPECT_EQ(formatMatch(parseMatch("ip,nw_src=10.0.0.0/255.255.255.0")), "ip,nw_src=10.0.0.0/24");
     EXPECT_EQ(formatMatch(parseMatch("ip,nw_src=10.0.0.0/255.0.255.0")),
               "ip,nw_src=10.0.0.0/255.0.255.0");
     EXPECT_EQ(formatMatch(parseMatch("ip,nw_dst=1.2.3.4/32")), "ip,nw_dst=1.2.3.4");
@@ -409,10 +409,9 @@ TEST(OfctlParseMatch, IpHeaderFields) {
 }
 
 TEST(OfctlParseMatch, MetadataRegistersAndTunnels) {
-    EXPECT_EQ(
-        formatMatch(parseMatch(
-            "reg0=5,reg7=0x10/0xf0,metadata=0,tun_id=0,tun_src=1.2.3.4,tun_dst=5.6.7.0/24")),
-        "reg0=0x5,reg7=0x10/0xf0,tun_id=0,tun_src=1.2.3.4,tun_dst=5.6.7.0/24,metadata=0");
+    EXPECT_EQ(formatMatch(parseMatch(
+                  "reg0=5,reg7=0x10/0xf0,metadata=0,tun_id=0,tun_src=1.2.3.4,tun_dst=5.6.7.0/24")),
+              "reg0=0x5,reg7=0x10/0xf0,tun_id=0,tun_src=1.2.3.4,tun_dst=5.6.7.0/24,metadata=0");
     EXPECT_EQ(formatMatch(parseMatch("tun_id=0x1/0xff")), "tun_id=0x1/0xff");
     EXPECT_EQ(formatMatch(parseMatch("tun_id=0x0001")), "tun_id=0x1");
     EXPECT_EQ(formatMatch(parseMatch("tun_id=-1")), "tun_id=0xffffffffffffffff");
@@ -430,8 +429,10 @@ TEST(OfctlParseMatch, WildcardsAndEmptyValues) {
 
 TEST(OfctlParseMatch, PortsByNumberReservedNameAndResolver) {
     const PortResolver ports = [](std::string_view name) -> std::optional<std::uint32_t> {
-        if (name == "patch-int") return 1;
-        if (name == "gre-1") return 2;
+        if (name == "patch-int")
+            return 1;
+        if (name == "gre-1")
+            return 2;
         return std::nullopt;
     };
     EXPECT_EQ(parseMatch("in_port=patch-int", ports).key.in_port, 1u);
@@ -453,8 +454,7 @@ TEST(OfctlParseMatch, NormalizationDropsFieldsWithoutPrerequisites) {
     ParseWarnings warnings;
     EXPECT_EQ(parseMatch("nw_src=10.0.0.1", {}, &warnings), Match{});
     ASSERT_EQ(warnings.size(), 1u);
-    EXPECT_EQ(warnings[0],
-              "normalization changed ofp_match, details: pre: nw_src=10.0.0.1 post: ");
+    EXPECT_EQ(warnings[0], "normalization changed ofp_match, details: pre: nw_src=10.0.0.1 post: ");
     warnings.clear();
     EXPECT_EQ(formatMatch(parseMatch("ip,tp_dst=80", {}, &warnings)), "ip");
     EXPECT_EQ(warnings.size(), 1u);
@@ -475,12 +475,18 @@ TEST(OfctlParseActions, OutputForms) {
         "output:3,7,in_port,normal,LOCAL,flood,ALL,controller,output:controller,CONTROLLER:100,"
         "controller(max_len=9),TABLE,output:4294967294");
     const ActionList expected = {
-        OutputAction{3, 0},        OutputAction{7, 0},
-        OutputAction{ofp::kInPort, 0},     OutputAction{ofp::kNormal, 0},
-        OutputAction{ofp::kLocal, 0},      OutputAction{ofp::kFlood, 0},
-        OutputAction{ofp::kAll, 0},        OutputAction{ofp::kController, 65535},
-        OutputAction{ofp::kController, 65535}, OutputAction{ofp::kController, 100},
-        OutputAction{ofp::kController, 9}, OutputAction{ofp::kTable, 0},
+        OutputAction{3, 0},
+        OutputAction{7, 0},
+        OutputAction{ofp::kInPort, 0},
+        OutputAction{ofp::kNormal, 0},
+        OutputAction{ofp::kLocal, 0},
+        OutputAction{ofp::kFlood, 0},
+        OutputAction{ofp::kAll, 0},
+        OutputAction{ofp::kController, 65535},
+        OutputAction{ofp::kController, 65535},
+        OutputAction{ofp::kController, 100},
+        OutputAction{ofp::kController, 9},
+        OutputAction{ofp::kTable, 0},
         OutputAction{ofp::kLocal, 0},
     };
     EXPECT_EQ(a, expected);
@@ -501,8 +507,7 @@ TEST(OfctlParseActions, DropAndEmpty) {
 }
 
 TEST(OfctlParseActions, ResubmitForms) {
-    EXPECT_EQ(parseActions("resubmit(,21)"),
-              (ActionList{ResubmitAction{ofp::kInPort, 21, false}}));
+    EXPECT_EQ(parseActions("resubmit(,21)"), (ActionList{ResubmitAction{ofp::kInPort, 21, false}}));
     EXPECT_EQ(parseActions("resubmit:3"),
               (ActionList{ResubmitAction{3, ResubmitAction::kCurrentTable, true}}));
     EXPECT_EQ(parseActions("resubmit(5,)"),
@@ -654,8 +659,7 @@ const ErrorCase kErrorCases[] = {
     {"reg0=1/2/3 actions=drop", A, "1/2/3: bad syntax for reg0 mask", "1/2/3"},
     {"dl_type=0x800/0xfff actions=drop", A, "0x800/0xfff: invalid mask for field eth_type",
      "0x800/0xfff"},
-    {"reg0[0..3]=0x10 actions=drop", A, "reg0[0..3]: value 0x10 does not fit into 4 bits",
-     "0x10"},
+    {"reg0[0..3]=0x10 actions=drop", A, "reg0[0..3]: value 0x10 does not fit into 4 bits", "0x10"},
     {"nw_frag=no actions=drop", A, "nw_frag: field not supported", "nw_frag"},
     {"cookie=1/2 actions=drop", A, "flow additions cannot use a cookie mask", "1/2"},
     {"cookie=5", D, "cannot set cookie (to match on a cookie, specify a mask, e.g. cookie=5/-1)",
@@ -687,8 +691,7 @@ const ErrorCase kErrorCases[] = {
      "1.1+ compatibility",
      "goto_table:1"},
     {"actions=goto_table:1,goto_table:2", A,
-     "duplicate goto_table instruction not allowed, for OpenFlow 1.1+ compatibility",
-     "goto_table"},
+     "duplicate goto_table instruction not allowed, for OpenFlow 1.1+ compatibility", "goto_table"},
     {"table=3 actions=goto_table:3", A,
      "actions are invalid with specified match (OFPBIC_BAD_TABLE_ID)", "goto_table:3"},
     {"actions=mod_vlan_vid:4096", A, "4096: not a valid VLAN VID", "4096"},
@@ -713,16 +716,14 @@ const ErrorCase kErrorCases[] = {
      "0x10000->NXM_OF_VLAN_TCI[]: cannot parse integer value", "0x10000"},
     {"actions=load:0x1000->NXM_OF_VLAN_TCI[0..11]", A,
      "0x1000->NXM_OF_VLAN_TCI[0..11]: value 0x1000 does not fit into 12 bits", "0x1000"},
-    {"actions=load:0->NXM_OF_FOO[]", A, "NXM_OF_FOO[]: unknown field `NXM_OF_FOO'",
-     "NXM_OF_FOO[]"},
+    {"actions=load:0->NXM_OF_FOO[]", A, "NXM_OF_FOO[]: unknown field `NXM_OF_FOO'", "NXM_OF_FOO[]"},
     {"actions=load:1->NXM_NX_REG0[5..3]", A,
      "NXM_NX_REG0[5..3]: starting bit 5 is after ending bit 3", "NXM_NX_REG0[5..3]"},
     {"actions=load:1->NXM_NX_REG0[32]", A,
      "NXM_NX_REG0[32]: starting bit 32 is not valid because field is only 32 bits wide",
      "NXM_NX_REG0[32]"},
     {"actions=load:1->NXM_NX_REG0[x]", A,
-     "NXM_NX_REG0[x]: syntax error expecting [] or [<bit>] or [<start>..<end>]",
-     "NXM_NX_REG0[x]"},
+     "NXM_NX_REG0[x]: syntax error expecting [] or [<bit>] or [<start>..<end>]", "NXM_NX_REG0[x]"},
     {"actions=load:1->NXM_NX_REG0[]junk", A, "unexpected input following field syntax",
      "NXM_NX_REG0[]junk"},
     {"actions=load:1->NXM_OF_ETH_TYPE[]", A,
@@ -780,10 +781,9 @@ INSTANTIATE_TEST_SUITE_P(Ovs31Wording, OfctlParseError, ::testing::ValuesIn(kErr
 
 TEST(OfctlParseActions, PrerequisitesSatisfiedByTheMatch) {
     EXPECT_NO_THROW(parseFlowMod("ip actions=set_field:1.2.3.4->nw_src", FlowMod::Command::Add));
-    EXPECT_NO_THROW(
-        parseFlowMod("ip actions=output:NXM_OF_IP_SRC[0..15]", FlowMod::Command::Add));
-    EXPECT_NO_THROW(parseFlowMod(
-        "ip actions=learn(table=20,dl_type=0x800,NXM_OF_IP_DST[])", FlowMod::Command::Add));
+    EXPECT_NO_THROW(parseFlowMod("ip actions=output:NXM_OF_IP_SRC[0..15]", FlowMod::Command::Add));
+    EXPECT_NO_THROW(parseFlowMod("ip actions=learn(table=20,dl_type=0x800,NXM_OF_IP_DST[])",
+                                 FlowMod::Command::Add));
     // The learned flow needs dl_type before NXM_OF_IP_DST, and the packet must be IP.
     EXPECT_THROW(parseFlowMod("ip actions=learn(table=20,NXM_OF_IP_DST[])", FlowMod::Command::Add),
                  ParseError);

@@ -9,36 +9,42 @@
 // Seed corpus: tests/fuzz/corpus/flow/ (the seed's br-tun flows, its dump-flows lines and
 // lines from the unit tests).
 
+#include "engine/flow/ofctl_format.h"
+#include "engine/flow/ofctl_parse.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include "engine/flow/ofctl_format.h"
-#include "engine/flow/ofctl_parse.h"
 
 namespace {
 
 using namespace nlab::engine;
 
 std::optional<std::uint32_t> resolvePort(std::string_view name) {
-    if (name == "patch-int") return 1;
-    if (name == "gre-1") return 2;
-    if (name == "my port") return 3;
+    if (name == "patch-int")
+        return 1;
+    if (name == "gre-1")
+        return 2;
+    if (name == "my port")
+        return 3;
     return std::nullopt;
 }
 
 std::optional<std::string> namePort(std::uint32_t port) {
     switch (port) {
-        case 1: return "patch-int";
-        case 2: return "gre-1";
-        case 3: return "my port";
-        default: return std::nullopt;
+        case 1:
+            return "patch-int";
+        case 2:
+            return "gre-1";
+        case 3:
+            return "my port";
+        default:
+            return std::nullopt;
     }
 }
 
-[[noreturn]] void mismatch(const char* what, const std::string& first,
-                           const std::string& second) {
+[[noreturn]] void mismatch(const char* what, const std::string& first, const std::string& second) {
     std::fprintf(stderr, "round trip mismatch (%s)\n  first:  %s\n  second: %s\n", what,
                  first.c_str(), second.c_str());
     std::abort();
@@ -65,7 +71,8 @@ void checkActions(const ActionList& actions) {
     } catch (const ParseError& e) {
         mismatch("printed actions do not parse", text, e.what());
     }
-    if (again != actions) mismatch("actions", text, formatActions(again, namePort));
+    if (again != actions)
+        mismatch("actions", text, formatActions(again, namePort));
 }
 
 void checkFlowMod(const FlowMod& fm) {
@@ -73,11 +80,12 @@ void checkFlowMod(const FlowMod& fm) {
     const bool hasActions = fm.command == FlowMod::Command::Add ||
                             fm.command == FlowMod::Command::Modify ||
                             fm.command == FlowMod::Command::ModifyStrict;
-    if (!hasActions) return;
+    if (!hasActions)
+        return;
     checkActions(fm.spec.actions);
     const std::string match = formatMatch(fm.spec.match, fm.spec.priority, namePort);
-    const std::string text = match + (match.empty() ? "" : " ") + "actions=" +
-                             formatActions(fm.spec.actions, namePort);
+    const std::string text =
+        match + (match.empty() ? "" : " ") + "actions=" + formatActions(fm.spec.actions, namePort);
     FlowMod again;
     try {
         again = parseFlowMod(text, FlowMod::Command::Add, resolvePort);
@@ -102,9 +110,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     } catch (const ParseError&) {
     }
-    for (const auto cmd : {FlowMod::Command::Add, FlowMod::Command::Modify,
-                           FlowMod::Command::ModifyStrict, FlowMod::Command::Delete,
-                           FlowMod::Command::DeleteStrict}) {
+    for (const auto cmd :
+         {FlowMod::Command::Add, FlowMod::Command::Modify, FlowMod::Command::ModifyStrict,
+          FlowMod::Command::Delete, FlowMod::Command::DeleteStrict}) {
         try {
             checkFlowMod(parseFlowMod(text, cmd, resolvePort, &warnings));
         } catch (const ParseError&) {
