@@ -1605,6 +1605,10 @@ FlowMod parseFlowModImpl(std::string_view line, FlowMod::Command cmd, bool allow
             fail("unknown keyword " + str(name), name);
         }
     }
+    if (cmd == FlowMod::Command::Add) {
+        // OVS decodes every OpenFlow 1.0 add with OFPUTIL_FF_RESET_COUNTS.
+        fm.spec.resetCounts = true;
+    }
     if (isModify && fm.cookieMask == 0 && !newCookieGiven) {
         // ovs-ofctl sends new_cookie 0 when neither a cookie nor a mask is given.
         fm.spec.cookie = 0;

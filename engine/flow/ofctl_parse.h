@@ -94,8 +94,10 @@ ActionList parseActions(std::string_view text, const PortResolver& ports = {});
 /// (add, ignored), the dump-flows statistics words (duration=, n_packets=, ... ignored, so
 /// dump output can be fed back), match fields, and actions=... last (add/modify only,
 /// required there). Without table=, add targets table 0 and modify/delete all tables
-/// (FlowMod::kAllTables); an empty del-flows line deletes everything. A modify without
-/// any cookie= sets modifyCookie with cookie 0, as ovs-ofctl over OpenFlow 1.0 does.
+/// (FlowMod::kAllTables); an empty del-flows line deletes everything. The result is the
+/// flow-mod as an OVS switch receives it over OpenFlow 1.0/NXM: an add always has
+/// spec.resetCounts (OpenFlow 1.0 adds reset counters), and a modify without any cookie=
+/// has modifyCookie with cookie 0 (ovs-ofctl sends new_cookie 0).
 /// Throws ParseError (line 0) naming the offending word.
 FlowMod parseFlowMod(std::string_view line, FlowMod::Command cmd, const PortResolver& ports = {},
                      ParseWarnings* warnings = nullptr);

@@ -245,6 +245,9 @@ TEST(OfctlParseFlowMod, DefaultsPerCommand) {
     EXPECT_EQ(add.table, 0);
     EXPECT_EQ(add.spec.priority, ofp::kDefaultPriority);
     EXPECT_EQ(add.outPort, ofp::kNone);
+    EXPECT_TRUE(add.spec.resetCounts);  // OpenFlow 1.0 adds always reset counters.
+    EXPECT_FALSE(add.spec.sendFlowRem);
+    EXPECT_FALSE(add.spec.checkOverlap);
 
     const FlowMod delAll = parseFlowMod("", FlowMod::Command::Delete);
     EXPECT_EQ(delAll.table, FlowMod::kAllTables);
@@ -255,6 +258,9 @@ TEST(OfctlParseFlowMod, DefaultsPerCommand) {
     EXPECT_EQ(mod.table, FlowMod::kAllTables);
     EXPECT_TRUE(mod.modifyCookie);  // ovs-ofctl sends new_cookie=0 over OpenFlow 1.0.
     EXPECT_EQ(mod.spec.cookie, 0u);
+    EXPECT_FALSE(mod.spec.resetCounts);
+    EXPECT_TRUE(
+        parseFlowMod("reset_counts actions=drop", FlowMod::Command::ModifyStrict).spec.resetCounts);
 }
 
 TEST(OfctlParseFlowMod, AllAddKeywords) {
