@@ -90,6 +90,7 @@ std::string writeReproducer(const RandomFlowTable& table, const std::vector<Rand
            << "H=$(dirname \"$0\")\n"
            << "$O start $D && $O vsctl $D set Open_vSwitch . other_config:flow-limit=0\n"
            << "$O bridge $D br0 p1=1 p2=2 p3=3 p4=4\n"
+           << "$O vsctl $D set interface br0 options:tx_pcap=$D/pcap/br0-tx.pcap  # LOCAL too\n"
            << "$O flows $D br0 $H/flows-of10.txt\n";
     if (!table.textOf13().empty()) {
         script << "OFCTL_OPTS='-O OpenFlow13' $O flows $D br0 $H/flows-of13.txt\n";
