@@ -7,7 +7,8 @@
 //   share with Open vSwitch (see the lists in random_flows.cpp). generateFrames() returns
 //   frames to push through it: some random, most shaped so that a chosen rule matches
 //   them, some "replies" to earlier frames (source and destination swapped) so that learned
-//   flows get hit. Frames are built by the engine's composeFrame() from a FlowKey.
+//   flows get hit, a few exact repeats, and some IPv4 frames turned into first or later
+//   fragments. Frames are built by the engine's composeFrame() from a FlowKey.
 //
 // Design
 //   - One seed determines everything (the RNG is a splitmix64 of our own, so every
