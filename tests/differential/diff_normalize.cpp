@@ -1,6 +1,8 @@
 #include "tests/differential/diff_normalize.h"
 
+#include "engine/codec/ethernet.h"
 #include "engine/codec/frame_decode.h"
+#include "engine/codec/ipv4.h"
 #include "engine/codec/tunnel.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/flow/ofctl_parse.h"
@@ -11,6 +13,34 @@
 #include <exception>
 
 namespace nlab::difftest {
+
+namespace {
+
+/// Normalization 5 (see the header): zero the would-be L4 checksum bytes of a later
+/// TCP/UDP IPv4 fragment.
+void maskLaterFragmentChecksumBytes(std::vector<std::uint8_t>& frame) {
+    engine::EthernetFrame eth;
+    if (!engine::parseEthernet(frame, eth).ok() || eth.typeOrLength != engine::eth_type::kIpv4) {
+        return;
+    }
+    engine::Ipv4Datagram ip;
+    if (!engine::parseIpv4(eth.payload, ip).ok() || !ip.isLaterFragment()) return;
+    std::size_t at = 0;
+    if (ip.protocol() == engine::ip_proto::kTcp) {
+        at = 16;
+    } else if (ip.protocol() == engine::ip_proto::kUdp) {
+        at = 6;
+    } else {
+        return;
+    }
+    const std::size_t off = eth.headerLength + ip.headerLength + at;
+    if (off + 2 <= eth.headerLength + ip.totalLength && off + 2 <= frame.size()) {
+        frame[off] = 0;
+        frame[off + 1] = 0;
+    }
+}
+
+}  // namespace
 
 std::vector<TxFrame> normalizeOutputs(std::vector<TxFrame> frames,
                                       const std::vector<TunnelPortInfo>& tunnels,
@@ -34,6 +64,7 @@ std::vector<TxFrame> normalizeOutputs(std::vector<TxFrame> frames,
         f.port = label;
         f.bytes = d->inner;
     }
+    for (auto& f : frames) maskLaterFragmentChecksumBytes(f.bytes);
     std::stable_sort(frames.begin(), frames.end(),
                      [](const TxFrame& a, const TxFrame& b) { return a.port < b.port; });
     return frames;

@@ -26,6 +26,14 @@
 //      value, an action) survives. The seed test also compares the raw text exactly.
 //   4. Flow order in dumps: OVS prints in hash order; both sides are sorted by table,
 //      descending priority, then text.
+//   5. The L4 checksum position of a later IPv4 fragment. When an action rewrites the IPv4
+//      source or destination of a non-first TCP/UDP fragment, OVS's userspace datapath
+//      (lib/packets.c packet_set_ipv4_addr, which the oracle runs) also "updates" the two
+//      bytes where a TCP/UDP checksum would sit, although a later fragment carries payload
+//      there, not a transport header. The kernel datapath that Neutron deployments use
+//      (net/openvswitch/actions.c update_ip_l4_checksum) skips later fragments, and so
+//      does the engine. Those two payload bytes (offset 16 for TCP, 6 for UDP after the
+//      IPv4 header) are zeroed on both sides; every other byte is compared.
 //
 // Invariants
 //   Every function here treats both sides identically.
