@@ -87,64 +87,71 @@ namespace detail {
 // --- BucketMap ---------------------------------------------------------------------------
 
 void BucketMap::reset(std::size_t capacity) {
-    m_slots = std::make_unique<Slot[]>(capacity);
+    NLAB_ASSERT(capacity >= kMinCapacity && (capacity & (capacity - 1)) == 0);
+    // Home slots come from the low 32 bits of the hash (Entry::hashLow).
+    NLAB_ASSERT(capacity <= (std::size_t{1} << 32));
+    m_tags = std::make_unique<std::uint8_t[]>(capacity + kGroup);  // zeroed: all empty
+    m_entries = std::make_unique<Entry[]>(capacity);
     m_mask = capacity - 1;
     m_size = 0;
 }
 
 void BucketMap::rehash(std::size_t capacity) {
-    std::unique_ptr<Slot[]> old = std::move(m_slots);
+    std::unique_ptr<std::uint8_t[]> oldTags = std::move(m_tags);
+    std::unique_ptr<Entry[]> oldEntries = std::move(m_entries);
     const std::size_t oldCapacity = m_mask + 1;
     reset(capacity);
     for (std::size_t i = 0; i < oldCapacity; ++i) {
-        if (old[i].head == nullptr)
+        if (oldTags[i] == 0)
             continue;
-        std::size_t j = old[i].hash & m_mask;
-        while (m_slots[j].head != nullptr)
+        std::size_t j = oldEntries[i].hashLow & m_mask;
+        while (m_tags[j] != 0)
             j = (j + 1) & m_mask;
-        m_slots[j] = old[i];
+        place(j, oldTags[i], oldEntries[i]);
         ++m_size;
     }
 }
 
-std::size_t BucketMap::slotOf(std::uint64_t hash, const Rule* head) const {
-    for (std::size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
-        NLAB_ASSERT(m_slots[i].head != nullptr);
-        if (m_slots[i].head == head)
-            return i;
-    }
+std::size_t BucketMap::slotOf(const Entry* entry) const {
+    NLAB_ASSERT(entry >= m_entries.get() && entry <= &m_entries[m_mask]);
+    const auto slot = std::size_t(entry - m_entries.get());
+    NLAB_ASSERT(m_tags[slot] != 0);
+    return slot;
 }
 
-void BucketMap::insert(std::uint64_t hash, Rule* head) {
-    NLAB_ASSERT(head != nullptr);
-    // Keep the load factor at or below 1/2 so probes stay short.
-    if (2 * (m_size + 1) > capacity())
+void BucketMap::insert(std::uint64_t hash, const Entry& entry) {
+    NLAB_ASSERT(entry.head != nullptr && entry.hashLow == std::uint32_t(hash));
+    // Keep the load factor at or below 3/4 so probe runs stay within a group or two.
+    if (4 * (m_size + 1) > 3 * capacity())
         rehash(2 * capacity());
     std::size_t i = hash & m_mask;
-    while (m_slots[i].head != nullptr)
+    while (m_tags[i] != 0)
         i = (i + 1) & m_mask;
-    m_slots[i] = Slot{hash, head};
+    place(i, tagOf(hash), entry);
     ++m_size;
 }
 
-void BucketMap::replaceHead(std::uint64_t hash, const Rule* oldHead, Rule* newHead) {
-    NLAB_ASSERT(newHead != nullptr);
-    m_slots[slotOf(hash, oldHead)].head = newHead;
+void BucketMap::setHead(const Entry* entry, Rule* head) {
+    NLAB_ASSERT(head != nullptr);
+    Entry& e = m_entries[slotOf(entry)];
+    e.head = head;
+    e.priority = head->spec.priority;
 }
 
-void BucketMap::erase(std::uint64_t hash, const Rule* head) {
+void BucketMap::erase(const Entry* entry) {
     // Backward-shift deletion: move later members of the probe run into the hole when
     // their home slot is not cyclically inside (hole, their slot].
-    std::size_t hole = slotOf(hash, head);
-    for (std::size_t j = (hole + 1) & m_mask; m_slots[j].head != nullptr; j = (j + 1) & m_mask) {
-        const std::size_t home = m_slots[j].hash & m_mask;
+    std::size_t hole = slotOf(entry);
+    for (std::size_t j = (hole + 1) & m_mask; m_tags[j] != 0; j = (j + 1) & m_mask) {
+        const std::size_t home = m_entries[j].hashLow & m_mask;
         const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (stays)
             continue;
-        m_slots[hole] = m_slots[j];
+        place(hole, m_tags[j], m_entries[j]);
         hole = j;
     }
-    m_slots[hole] = Slot{};
+    setTag(hole, 0);
+    m_entries[hole] = Entry{};
     --m_size;
     // Give memory back after mass deletions (load below 1/8).
     if (capacity() > kMinCapacity && 8 * m_size < capacity())
@@ -153,18 +160,23 @@ void BucketMap::erase(std::uint64_t hash, const Rule* head) {
 
 void BucketMap::checkInvariants() const {
     std::size_t n = 0;
+    for (std::size_t i = 0; i < kGroup; ++i)
+        NLAB_ASSERT(m_tags[m_mask + 1 + i] == m_tags[i]);
     for (std::size_t i = 0; i <= m_mask; ++i) {
-        if (m_slots[i].head == nullptr)
+        if (m_tags[i] == 0) {
+            NLAB_ASSERT(m_entries[i].head == nullptr);
             continue;
-        ++n;
-        // Every slot between the home slot and this one must be occupied.
-        for (std::size_t j = m_slots[i].hash & m_mask; j != i; j = (j + 1) & m_mask) {
-            NLAB_ASSERT(m_slots[j].head != nullptr);
         }
-        NLAB_ASSERT(m_slots[i].head->hash == m_slots[i].hash);
+        ++n;
+        NLAB_ASSERT((m_tags[i] & 0x80) != 0);
+        NLAB_ASSERT(m_entries[i].head != nullptr);
+        // Every slot between the home slot and this one must be occupied.
+        for (std::size_t j = m_entries[i].hashLow & m_mask; j != i; j = (j + 1) & m_mask) {
+            NLAB_ASSERT(m_tags[j] != 0);
+        }
     }
     NLAB_ASSERT(n == m_size);
-    NLAB_ASSERT(2 * m_size <= capacity());
+    NLAB_ASSERT(4 * m_size <= 3 * capacity());
 }
 
 // --- Subtable ----------------------------------------------------------------------------
@@ -178,11 +190,22 @@ Subtable::Subtable(const FlowMask& mask) : m_mask(mask) {
         m_maskWords[m_nWords] = mw[i];
         ++m_nWords;
     }
+    m_nInline = std::uint8_t(std::min<std::size_t>(m_nWords, BucketMap::kInlineWords));
+}
+
+Subtable::Entry Subtable::makeEntry(Rule* head) const {
+    Entry e;
+    e.head = head;
+    e.hashLow = std::uint32_t(head->hash);
+    e.priority = head->spec.priority;
+    const std::uint64_t* kw = keyWords(head->spec.match.key);
+    for (std::size_t k = 0; k < m_nInline; ++k)
+        e.key[k] = kw[m_wordIdx[k]];
+    return e;
 }
 
 Rule* Subtable::findExact(const FlowKey& maskedKey, std::uint16_t priority) const {
-    const std::uint64_t* kw = keyWords(maskedKey);
-    for (Rule* r = find(kw, hashOf(kw)); r != nullptr; r = r->bucketNext) {
+    for (Rule* r = find(maskedKey); r != nullptr; r = r->bucketNext) {
         if (r->spec.priority == priority)
             return r;
         if (r->spec.priority < priority)
@@ -196,15 +219,15 @@ void Subtable::insert(Rule* rule) {
     const std::uint64_t* kw = keyWords(rule->spec.match.key);
     rule->subtable = this;
     rule->hash = hashOf(kw);
-    Rule* head = find(kw, rule->hash);
-    if (head == nullptr) {
+    const Entry* e = probe(kw, rule->hash);
+    if (e == nullptr) {
         rule->bucketNext = nullptr;
-        m_buckets.insert(rule->hash, rule);
-    } else if (outranks(*rule, *head)) {
-        rule->bucketNext = head;
-        m_buckets.replaceHead(rule->hash, head, rule);
+        m_buckets.insert(rule->hash, makeEntry(rule));
+    } else if (outranks(*rule, *e->head)) {
+        rule->bucketNext = e->head;
+        m_buckets.setHead(e, rule);
     } else {
-        Rule* prev = head;
+        Rule* prev = e->head;
         while (prev->bucketNext != nullptr && !outranks(*rule, *prev->bucketNext)) {
             prev = prev->bucketNext;
         }
@@ -218,16 +241,16 @@ void Subtable::insert(Rule* rule) {
 
 void Subtable::erase(Rule* rule) {
     NLAB_ASSERT(rule->subtable == this);
-    Rule* head = find(keyWords(rule->spec.match.key), rule->hash);
-    NLAB_ASSERT(head != nullptr);
-    if (head == rule) {
+    const Entry* e = probe(keyWords(rule->spec.match.key), rule->hash);
+    NLAB_ASSERT(e != nullptr);
+    if (e->head == rule) {
         if (rule->bucketNext != nullptr) {
-            m_buckets.replaceHead(rule->hash, rule, rule->bucketNext);
+            m_buckets.setHead(e, rule->bucketNext);
         } else {
-            m_buckets.erase(rule->hash, rule);
+            m_buckets.erase(e);
         }
     } else {
-        Rule* prev = head;
+        Rule* prev = e->head;
         while (prev->bucketNext != rule) {
             NLAB_ASSERT(prev->bucketNext != nullptr);
             prev = prev->bucketNext;
@@ -249,8 +272,14 @@ void Subtable::checkInvariants() const {
     m_buckets.checkInvariants();
     std::size_t n = 0;
     std::map<std::uint16_t, std::uint32_t> counts;
-    m_buckets.forEachHead([&](Rule* head) {
-        NLAB_ASSERT(find(keyWords(head->spec.match.key), head->hash) == head);
+    m_buckets.forEachEntry([&](const Entry& e) {
+        const Rule* head = e.head;
+        const std::uint64_t* hk = keyWords(head->spec.match.key);
+        NLAB_ASSERT(head->hash == hashOf(hk) && e.hashLow == std::uint32_t(head->hash));
+        NLAB_ASSERT(probe(hk, head->hash) == &e);
+        NLAB_ASSERT(e.priority == head->spec.priority);
+        for (std::size_t k = 0; k < m_nInline; ++k)
+            NLAB_ASSERT(e.key[k] == hk[m_wordIdx[k]]);
         for (const Rule* r = head; r != nullptr; r = r->bucketNext) {
             NLAB_ASSERT(r->subtable == this);
             NLAB_ASSERT(r->spec.match.mask == m_mask);
@@ -398,19 +427,20 @@ const FlowEntry* FlowTable::Impl::lookup(const FlowKey& key, FlowMask* wc) const
     const std::uint64_t* kw = keyWords(key);
     std::uint64_t* wcw = wc != nullptr ? keyWords(*wc) : nullptr;
     const Rule* best = nullptr;
+    int bestPriority = -1;  // best->spec.priority, or -1 while there is no best
     const std::size_t n = order.size();
     Subtable* const* sts = order.data();
 
-    // Hash the packet for a batch of subtables and prefetch their home slots before
-    // probing any of them, so the cache misses of a large table overlap instead of
-    // queueing one behind the other.
+    // Hash the packet for a batch of subtables and prefetch what their probes read first
+    // before probing any of them, so the cache misses of a large table overlap instead of
+    // queueing one behind the other. No heap allocation: 'hashes' lives on the stack.
     constexpr std::size_t kBatch = 16;
     std::uint64_t hashes[kBatch];
     for (std::size_t base = 0; base < n; base += kBatch) {
         const std::size_t m = std::min(kBatch, n - base);
         for (std::size_t i = 0; i < m; ++i) {
             const Subtable* st = sts[base + i];
-            if (best != nullptr && best->spec.priority > st->maxPriority())
+            if (bestPriority > int(st->maxPriority()))
                 break;
             hashes[i] = st->hashOf(kw);
             st->prefetch(hashes[i]);
@@ -418,13 +448,17 @@ const FlowEntry* FlowTable::Impl::lookup(const FlowKey& key, FlowMask* wc) const
         for (std::size_t i = 0; i < m; ++i) {
             const Subtable* st = sts[base + i];
             // Rules of equal priority must still be visited: the older one wins a tie.
-            if (best != nullptr && best->spec.priority > st->maxPriority())
+            if (bestPriority > int(st->maxPriority()))
                 return best;
             if (wcw != nullptr)
                 st->orMaskInto(wcw);
-            const Rule* cand = st->find(kw, hashes[i]);
-            if (cand != nullptr && (best == nullptr || detail::outranks(*cand, *best))) {
-                best = cand;
+            const Subtable::Entry* e = st->probe(kw, hashes[i]);
+            if (e == nullptr)
+                continue;
+            if (int(e->priority) > bestPriority ||
+                (int(e->priority) == bestPriority && e->head->id < best->id)) {
+                best = e->head;
+                bestPriority = e->priority;
             }
         }
     }

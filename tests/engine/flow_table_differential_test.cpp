@@ -63,7 +63,7 @@ public:
         return chance(70) ? kCommon[below(kCommon.size())] : std::uint16_t(below(200));
     }
 
-    static constexpr int kShapes = 17;
+    static constexpr int kShapes = 19;
 
     /// A match of shape 's' (one of the realistic masks below) with random values.
     Match match(int s) {
@@ -133,9 +133,23 @@ public:
                 m.set(FieldId::DlType, eth_type::kArp);
                 m.set(FieldId::ArpTpa, ip());
                 break;
-            default:  // 16: a full TCI (VID and PCP) plus in_port
+            case 16:  // a full TCI (VID and PCP) plus in_port
                 m.set(FieldId::VlanTci, kVlanCfi | vid() | (below(2) << 13));
                 m.set(FieldId::InPort, port());
+                break;
+            case 17:  // three key words: tun_id, dl_dst, in_port
+                m.set(FieldId::TunId, tunId());
+                m.set(FieldId::DlDst, mac());
+                m.set(FieldId::InPort, port());
+                break;
+            default:  // 18: six key words (more than a bucket entry holds inline)
+                m.set(FieldId::TunId, tunId());
+                m.set(FieldId::Metadata, metadata());
+                m.set(FieldId::DlSrc, mac());
+                m.set(FieldId::DlDst, chance(50) ? kMulticastBit : 0, kMulticastBit);
+                m.set(FieldId::Reg1, reg());
+                ipv4();
+                m.set(FieldId::NwDst, ip(), prefix(24));
                 break;
         }
         return m;
@@ -494,7 +508,7 @@ void runMixedOperations(std::uint64_t seed, int steps) {
     EXPECT_GT(adds, std::size_t(steps) / 5);
     EXPECT_GT(maxSize, 300u);
     EXPECT_GT(hits, lookups / 4);
-    EXPECT_GT(lookups - hits, lookups / 100);
+    EXPECT_GT(lookups - hits, lookups / 200);  // misses happen too
     EXPECT_GT(h.table().maskCount(), 10u);
 }
 

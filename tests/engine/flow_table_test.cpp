@@ -1036,6 +1036,68 @@ TEST(FlowTableInternalTest, SubtableHashesOnlyTheWordsItsMaskTouches) {
     EXPECT_NE(st.hashOf(detail::keyWords(a)), st.hashOf(detail::keyWords(b)));
 }
 
+TEST(FlowTableInternalTest, WideMasksCompareTheWordsBeyondTheInlineKey) {
+    // Five words: tun_id (0), metadata (1), dl_src (2), dl_dst (3), in_port (11). The
+    // bucket entry holds the first two inline; the rest are compared through the rule.
+    auto wide = [](std::uint32_t port, std::uint64_t dst) {
+        Match m = matchInPortDlDst(port, dst);
+        m.set(FieldId::TunId, 7);
+        m.set(FieldId::Metadata, 9);
+        m.set(FieldId::DlSrc, kMacA);
+        return m;
+    };
+    FlowTable t(0);
+    FlowEntry* a = mustAdd(t, spec(wide(1, kMacB), 5), 0);
+    FlowEntry* b = mustAdd(t, spec(wide(2, kMacB), 5), 0);
+    FlowEntry* c = mustAdd(t, spec(wide(1, kBroadcast), 5), 0);
+    EXPECT_EQ(t.maskCount(), 1u);
+    FlowKey p = packet(1, kMacB, kMacA);
+    p.tun_id = 7;
+    p.metadata = 9;
+    EXPECT_EQ(t.lookup(p), a);
+    p.in_port = 2;
+    EXPECT_EQ(t.lookup(p), b);
+    p.in_port = 3;  // equal inline words (tun_id, metadata), different in_port
+    EXPECT_EQ(t.lookup(p), nullptr);
+    p.in_port = 1;
+    p.dl_dst = kBroadcast;
+    EXPECT_EQ(t.lookup(p), c);
+    p.dl_src = kMacB;
+    EXPECT_EQ(t.lookup(p), nullptr);
+    EXPECT_EQ(t.findExact(wide(2, kMacB), 5), b);
+    t.checkInvariants();
+}
+
+TEST(FlowTableInternalTest, ProbeComparesEveryKeyWordOnAHashCollision) {
+    // Probing with the bucket's own hash simulates a collision: only the key compare (the
+    // inline words, then the words beyond them through the rule) can tell keys apart.
+    Match m = matchInPortDlDst(1, kMacB);
+    m.set(FieldId::TunId, 7);
+    m.set(FieldId::Metadata, 9);
+    m.set(FieldId::DlSrc, kMacA);
+    detail::Subtable st(m.mask);
+    ASSERT_EQ(st.wordIndices().size(), 5u);
+    detail::Rule rule;
+    rule.spec.match = m;
+    rule.id = 1;
+    st.insert(&rule);
+    const std::uint64_t h = rule.hash;
+    FlowKey p = packet(1, kMacB, kMacA);
+    p.tun_id = 7;
+    p.metadata = 9;
+    p.nw_src = 0x01020304;  // outside the mask
+    ASSERT_NE(st.probe(detail::keyWords(p), h), nullptr);
+    EXPECT_EQ(st.probe(detail::keyWords(p), h)->head, &rule);
+    for (FieldId f :
+         {FieldId::TunId, FieldId::Metadata, FieldId::DlSrc, FieldId::DlDst, FieldId::InPort}) {
+        FlowKey q = p;
+        setField(q, f, getField(q, f) ^ 1);
+        EXPECT_EQ(st.probe(detail::keyWords(q), h), nullptr) << fieldInfo(f).name;
+    }
+    st.erase(&rule);
+    EXPECT_TRUE(st.empty());
+}
+
 TEST(FlowTableInternalTest, SubtableTracksMaxPriorityAndBucketRank) {
     const Match m = matchInPort(1);
     detail::Subtable st(m.mask);
@@ -1059,14 +1121,20 @@ TEST(FlowTableInternalTest, SubtableTracksMaxPriorityAndBucketRank) {
     st.checkInvariants();
     const FlowKey p1 = packet(1);
     const std::uint64_t* w = detail::keyWords(p1);
-    EXPECT_EQ(st.find(w, st.hashOf(w)), r2);
+    EXPECT_EQ(st.find(p1), r2);
+    const detail::Subtable::Entry* e = st.probe(w, st.hashOf(w));
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->head, r2);
+    EXPECT_EQ(e->priority, 30);
+    EXPECT_EQ(e->key[0], p1.words()[11] & 0xffffULL);  // in_port is 16 bits wide
     EXPECT_EQ(r2->bucketNext, r1);
     EXPECT_EQ(r1->bucketNext, r4);
     EXPECT_EQ(st.findExact(matchInPort(1).key, 5), r4);
     EXPECT_EQ(st.findExact(matchInPort(1).key, 6), nullptr);
     st.erase(r2);
     EXPECT_EQ(st.maxPriority(), 20);
-    EXPECT_EQ(st.find(w, st.hashOf(w)), r1);
+    EXPECT_EQ(st.find(p1), r1);
+    EXPECT_EQ(st.probe(w, st.hashOf(w))->priority, 10);
     st.erase(r3);
     EXPECT_EQ(st.maxPriority(), 10);
     EXPECT_EQ(st.bucketCount(), 1u);
@@ -1079,28 +1147,52 @@ TEST(FlowTableInternalTest, SubtableTracksMaxPriorityAndBucketRank) {
 }
 
 TEST(FlowTableInternalTest, BucketMapSurvivesCollisionsAndBackwardShift) {
-    // Force every bucket into one probe run: equal hashes, distinct heads.
+    // Force every bucket into one probe run longer than a tag group: equal hashes (hence
+    // equal tags and home slots), distinct keys. The home slot is near the end of the table
+    // so that the run wraps around and the mirrored tags are used.
+    using Entry = detail::BucketMap::Entry;
     detail::BucketMap map;
     std::vector<std::unique_ptr<detail::Rule>> rules;
-    for (int i = 0; i < 20; ++i) {
-        auto r = std::make_unique<detail::Rule>();
-        r->hash = 42;
-        map.insert(42, r.get());
-        rules.push_back(std::move(r));
+    std::uint64_t hash = 0xabcd'0000'0000'003eULL;  // home slot 62 of 64, then 126 of 128
+    auto findKey = [&](std::uint64_t key) {
+        return map.find(hash, [&](const Entry& e) { return e.key[0] == key; });
+    };
+    for (std::uint64_t i = 0; i < 40; ++i) {
+        rules.push_back(std::make_unique<detail::Rule>());
+        rules.back()->spec.priority = std::uint16_t(i);
+        Entry e;
+        e.head = rules.back().get();
+        e.hashLow = std::uint32_t(hash);
+        e.key[0] = i;
+        e.priority = std::uint16_t(i);
+        map.insert(hash, e);
+        map.checkInvariants();
     }
-    EXPECT_EQ(map.size(), 20u);
+    EXPECT_EQ(map.size(), 40u);
     EXPECT_EQ(map.capacity(), 64u);
+    for (std::uint64_t i = 0; i < 40; ++i)
+        ASSERT_NE(findKey(i), nullptr) << i;
+    for (std::uint64_t i = 0; i < 40; i += 2)
+        map.erase(findKey(i));
     map.checkInvariants();
-    for (int i = 0; i < 20; i += 2)
-        map.erase(42, rules[i].get());
-    map.checkInvariants();
-    for (int i = 0; i < 20; ++i) {
-        const detail::Rule* want = rules[i].get();
-        const detail::Rule* got = map.find(42, [&](const detail::Rule* h) { return h == want; });
-        EXPECT_EQ(got, i % 2 == 0 ? nullptr : want);
+    for (std::uint64_t i = 0; i < 40; ++i) {
+        const Entry* e = findKey(i);
+        if (i % 2 == 0) {
+            EXPECT_EQ(e, nullptr);
+        } else {
+            ASSERT_NE(e, nullptr);
+            EXPECT_EQ(e->head, rules[i].get());
+            EXPECT_EQ(e->priority, i);
+        }
     }
-    for (int i = 1; i < 20; i += 2)
-        map.erase(42, rules[i].get());
+    // A new head updates the entry's priority.
+    map.setHead(findKey(1), rules[0].get());
+    EXPECT_EQ(findKey(1)->head, rules[0].get());
+    EXPECT_EQ(findKey(1)->priority, 0);
+    // Same home slot and tag, other hash: not found.
+    EXPECT_EQ(map.find(hash ^ (1ULL << 20), [](const Entry&) { return true; }), nullptr);
+    for (std::uint64_t i = 1; i < 40; i += 2)
+        map.erase(findKey(i));
     EXPECT_EQ(map.size(), 0u);
     EXPECT_EQ(map.capacity(), detail::BucketMap::kMinCapacity);
     map.checkInvariants();
