@@ -297,19 +297,20 @@ Result<std::size_t> OvsBridge::applyFlowMod(const FlowMod& mod) {
             return Result<std::size_t>::fail(ErrorCode::InvalidArgument,
                                              "add-flow needs a single table");
         }
+        // Each table applies the mod as an all-tables mod: a modify that selects nothing in
+        // one table must not add there; when no table selected anything, OpenFlow 1.0 adds
+        // the rule to table 0 (unless a cookie mask was given, as OVS does).
         std::size_t n = 0;
         for (std::size_t id = 0; id < m_tables.size(); ++id) {
             if (!m_tables[id]) continue;
-            FlowMod m = mod;
-            m.table = std::uint8_t(id);
-            auto r = m_tables[id]->apply(m, now);
+            auto r = m_tables[id]->apply(mod, now);
             if (!r) return r;
             n += r.value();
             scheduleAll(*m_tables[id]);
         }
-        // A modify that selected nothing in any table adds to table 0 (OpenFlow 1.0).
-        if (n == 0 && (mod.command == FlowMod::Command::Modify ||
-                       mod.command == FlowMod::Command::ModifyStrict)) {
+        if (n == 0 && mod.cookieMask == 0 &&
+            (mod.command == FlowMod::Command::Modify ||
+             mod.command == FlowMod::Command::ModifyStrict)) {
             FlowMod m = mod;
             m.table = 0;
             auto r = table(0).apply(m, now);

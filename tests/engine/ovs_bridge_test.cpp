@@ -301,6 +301,25 @@ TEST(OvsBridgeTest, LearnAddsRefreshesAndExpiresOnTheVirtualClock) {
                    }));
 }
 
+TEST(OvsBridgeTest, ModFlowsWithoutTableAddsToTableZeroOnlyWhenNothingMatched) {
+    Rig r;
+    r.add("a");
+    r.br.addFlowsText("table=3,priority=5,in_port=1,actions=drop\n");
+    // Selects the table-3 rule: its actions change, nothing is added anywhere.
+    auto n = r.br.applyFlowMod(parseFlowMod("in_port=1,actions=output:2",
+                                            FlowMod::Command::Modify));
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(n.value(), 1u);
+    EXPECT_EQ(formatActions(r.br.findTable(3)->entries()[0]->spec.actions), "output:2");
+    EXPECT_EQ(r.br.findTable(0), nullptr);
+    // Selects nothing: one rule appears, in table 0 only (OpenFlow 1.0 modify-as-add).
+    n = r.br.applyFlowMod(parseFlowMod("in_port=2,actions=drop", FlowMod::Command::Modify));
+    ASSERT_TRUE(n.ok());
+    ASSERT_NE(r.br.findTable(0), nullptr);
+    EXPECT_EQ(r.br.findTable(0)->size(), 1u);
+    EXPECT_EQ(r.br.findTable(3)->size(), 1u);
+}
+
 TEST(OvsBridgeTest, PushVlanOnTaggedFrameWarns) {
     // Double tagging is not modelled (one VLAN in FlowKey): the tag stays, the trace says so.
     Rig r;
