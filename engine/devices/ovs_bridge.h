@@ -50,19 +50,19 @@ std::string_view toString(PortType type);
 
 /// Configuration of one bridge port, as `ovs-vsctl add-port ... -- set interface ...` gives.
 struct PortConfig {
-    std::string name;
+    std::string name{};
     PortType type = PortType::System;
     std::uint32_t ofportRequest = 0;   ///< 0: let the bridge choose.
-    std::optional<std::uint16_t> tag;  ///< Access VLAN (NORMAL); none: trunk.
-    std::vector<std::uint16_t> trunks; ///< Trunk VLANs (NORMAL); empty: all.
+    std::optional<std::uint16_t> tag{};  ///< Access VLAN (NORMAL); none: trunk.
+    std::vector<std::uint16_t> trunks{}; ///< Trunk VLANs (NORMAL); empty: all.
     // Patch ports.
-    std::string peer;                  ///< Name of the peer patch port (options:peer).
+    std::string peer{};                ///< Name of the peer patch port (options:peer).
     // Tunnel ports (options:remote_ip, local_ip, in_key, out_key / key).
     std::uint32_t remoteIp = 0;        ///< 0 with remoteIpFlow false: unset (invalid).
     bool remoteIpFlow = false;         ///< remote_ip=flow: take tun_dst from the flow.
     std::uint32_t localIp = 0;         ///< 0: the underlay's address.
-    std::optional<std::uint64_t> inKey;   ///< nullopt: in_key=flow (any key, into tun_id).
-    std::optional<std::uint64_t> outKey;  ///< nullopt: out_key=flow (tun_id from the flow).
+    std::optional<std::uint64_t> inKey{};   ///< nullopt: in_key=flow (any key, into tun_id).
+    std::optional<std::uint64_t> outKey{};  ///< nullopt: out_key=flow (tun_id from the flow).
     std::uint16_t dstPort = 0;         ///< VXLAN UDP port; 0: 4789.
 };
 
@@ -114,7 +114,8 @@ struct PacketResult {
     std::string dropReason;          ///< Why, when dropped or error.
     FlowMask wildcards;              ///< Bits of the input flow the decision depended on.
     FlowKey finalFlow;               ///< The flow after all actions (first bridge's view).
-    std::vector<std::string> datapathActions;  ///< e.g. "output:2", "set(tunnel(...))".
+    std::vector<std::string> datapathActions;  ///< e.g. "pop_vlan", "set(tunnel(...)),gre-1",
+                                               ///  "qvo..." (port names); only with a trace.
 };
 
 class OvsBridge {

@@ -91,8 +91,8 @@ void dropNote(XlateContext& ctx, std::string reason) {
     trace(ctx, TraceNode::Kind::Drop, std::move(reason));
 }
 
-/// Makes the working frame carry the current flow's headers; records datapath actions.
-void commit(XlateContext& ctx) {
+/// Records, as datapath-style actions, what commit() is about to change in the frame.
+void describeCommit(XlateContext& ctx) {
     const FlowKey& b = ctx.base;
     const FlowKey& f = ctx.flow;
     if (b.vlan_tci != f.vlan_tci) {
@@ -123,8 +123,16 @@ void commit(XlateContext& ctx) {
     if (f.dl_type == eth_type::kArp &&
         (b.nw_src != f.nw_src || b.nw_dst != f.nw_dst || b.nw_proto != f.nw_proto ||
          b.arp_sha != f.arp_sha || b.arp_tha != f.arp_tha)) {
-        ctx.odp.push_back("set(arp(...))");
+        ctx.odp.push_back("set(arp(sip=" + formatIpv4(f.nw_src) + ",tip=" + formatIpv4(f.nw_dst) +
+                          ",op=" + std::to_string(f.nw_proto) + ",sha=" + formatMac(f.arp_sha) +
+                          ",tha=" + formatMac(f.arp_tha) + "))");
     }
+}
+
+/// Makes the working frame carry the current flow's headers (datapath actions are recorded
+/// only when tracing: building their text costs more than forwarding the frame).
+void commit(XlateContext& ctx) {
+    if (ctx.wantTrace) describeCommit(ctx);
     commitKeyToFrame(ctx.base, ctx.flow, ctx.frame);
     ctx.base = ctx.flow;
 }
@@ -291,13 +299,16 @@ void tunnelOutput(XlateContext& ctx, BridgePort& port) {
     const std::uint64_t key = c.outKey ? *c.outKey : ctx.flow.tun_id;
     const std::uint32_t remote = c.remoteIpFlow ? ctx.flow.tun_dst : c.remoteIp;
     const std::uint32_t local = c.localIp;
-    ctx.odp.push_back("set(tunnel(tun_id=" + hex(key) +
-                      (local ? ",src=" + formatIpv4(local) : std::string()) +
-                      ",dst=" + formatIpv4(remote) + ",ttl=64,flags(df|key)))," + c.name);
-    if (TraceNode* n = trace(ctx, TraceNode::Kind::Output,
-                             "output to " + std::string(toString(c.type)) + " tunnel " + c.name +
-                                 " (key " + hex(key) + ", remote " + formatIpv4(remote) + ")")) {
-        n->port = port.ofport;
+    if (ctx.wantTrace) {
+        ctx.odp.push_back("set(tunnel(tun_id=" + hex(key) +
+                          (local ? ",src=" + formatIpv4(local) : std::string()) +
+                          ",dst=" + formatIpv4(remote) + ",ttl=64,flags(df|key)))," + c.name);
+        if (TraceNode* n = trace(ctx, TraceNode::Kind::Output,
+                                 "output to " + std::string(toString(c.type)) + " tunnel " +
+                                     c.name + " (key " + hex(key) + ", remote " +
+                                     formatIpv4(remote) + ")")) {
+            n->port = port.ofport;
+        }
     }
     Packet p(ctx.frame);
     p.id = ctx.packetId;
@@ -319,9 +330,11 @@ void outputToPort(XlateContext& ctx, std::uint32_t ofport) {
         case PortType::System: break;
     }
     commit(ctx);
-    ctx.odp.push_back(port->config.name);
-    if (TraceNode* n = trace(ctx, TraceNode::Kind::Output, "output to " + port->config.name)) {
-        n->port = ofport;
+    if (ctx.wantTrace) {
+        ctx.odp.push_back(port->config.name);
+        if (TraceNode* n = trace(ctx, TraceNode::Kind::Output, "output to " + port->config.name)) {
+            n->port = ofport;
+        }
     }
     Packet p(ctx.frame);
     p.id = ctx.packetId;
@@ -398,9 +411,11 @@ void xlateNormal(XlateContext& ctx) {
     const bool srcMulticast = (ctx.flow.dl_src >> 40) & 1;
     if (!srcMulticast && ctx.execute()) {
         br.learnMac(ctx.flow.dl_src, vlan, in);
-        trace(ctx, TraceNode::Kind::Detail,
-              "learned that " + formatMac(ctx.flow.dl_src) + " is on port " +
-                  inPort->config.name + " in VLAN " + std::to_string(vlan));
+        if (ctx.node) {
+            trace(ctx, TraceNode::Kind::Detail,
+                  "learned that " + formatMac(ctx.flow.dl_src) + " is on port " +
+                      inPort->config.name + " in VLAN " + std::to_string(vlan));
+        }
     }
     const bool dstMulticast = (ctx.flow.dl_dst >> 40) & 1;
     if (!dstMulticast) {
@@ -677,7 +692,9 @@ PacketResult Pipeline::run(OvsBridge& bridge, std::uint32_t inPort, const Packet
         result.dropped = true;
         result.dropReason = ctx.dropReason.empty() ? "no output action" : ctx.dropReason;
     }
-    result.datapathActions = ctx.odp.empty() ? std::vector<std::string>{"drop"} : ctx.odp;
+    if (wantTrace) {
+        result.datapathActions = ctx.odp.empty() ? std::vector<std::string>{"drop"} : ctx.odp;
+    }
 
     if (mode == Mode::Execute) {
         if (!ctx.error) {
