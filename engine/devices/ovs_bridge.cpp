@@ -1,7 +1,6 @@
 #include "engine/devices/ovs_bridge.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 
 #include "engine/codec/tunnel.h"
@@ -33,17 +32,6 @@ std::uint64_t macFromName(std::string_view name) {
     }
     // Locally administered (bit 1 of the first octet), unicast (bit 0 clear).
     return ((h & 0xffffffffffffULL) | 0x020000000000ULL) & ~0x010000000000ULL;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 }  // namespace
@@ -210,23 +198,9 @@ std::vector<const BridgePort*> OvsBridge::ports() const {
 }
 
 std::optional<std::uint32_t> OvsBridge::resolvePort(std::string_view text) const {
+    // A port's own name wins over ovs-ofctl's reserved words and numbers.
     if (const BridgePort* p = portByName(text)) return p->ofport;
-    struct Reserved {
-        std::string_view name;
-        std::uint32_t no;
-    };
-    static constexpr Reserved kReserved[] = {
-        {"IN_PORT", ofp::kInPort}, {"TABLE", ofp::kTable}, {"NORMAL", ofp::kNormal},
-        {"FLOOD", ofp::kFlood},    {"ALL", ofp::kAll},     {"CONTROLLER", ofp::kController},
-        {"LOCAL", ofp::kLocal},    {"NONE", ofp::kNone},
-    };
-    for (const auto& r : kReserved) {
-        if (iequals(r.name, text)) return r.no;
-    }
-    std::uint32_t v = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec == std::errc() && ptr == text.data() + text.size() && v <= 0xffff) return v;
-    return std::nullopt;
+    return parsePort(text);
 }
 
 std::string OvsBridge::portName(std::uint32_t ofport) const {
@@ -430,8 +404,7 @@ bool OvsBridge::receiveTunnelFrame(const Packet& outer) {
         if (c.inKey && *c.inKey != d->key) continue;
         Packet inner(std::move(d->inner));
         inner.id = outer.id;
-        inner.tunnel = TunnelMetadata{c.inKey ? 0 : d->key, d->outerSrc, d->outerDst, true};
-        if (c.inKey) inner.tunnel.tunId = d->key;
+        inner.tunnel = TunnelMetadata{d->key, d->outerSrc, d->outerDst, true};
         receive(no, std::move(inner));
         return true;
     }
