@@ -1,10 +1,10 @@
 #include "engine/net/link.h"
 
+#include "engine/net/net_device.h"
+
 #include <deque>
 #include <memory>
 #include <utility>
-
-#include "engine/net/net_device.h"
 
 namespace nlab::engine {
 
@@ -24,12 +24,12 @@ void send(const std::shared_ptr<LinkDirection>& dir, Packet&& packet) {
     dir->clock->schedule(dir->latency, [dir] {
         Packet p = std::move(dir->inFlight.front());
         dir->inFlight.pop_front();
-        if (!dir->receiverAlive.expired()) dir->receiver->receive(std::move(p));
+        if (!dir->receiverAlive.expired())
+            dir->receiver->receive(std::move(p));
     });
 }
 
-std::shared_ptr<LinkDirection> makeDirection(SimClock& clock, NetDevice& to,
-                                             SimDuration latency) {
+std::shared_ptr<LinkDirection> makeDirection(SimClock& clock, NetDevice& to, SimDuration latency) {
     auto dir = std::make_shared<LinkDirection>();
     dir->clock = &clock;
     dir->receiver = &to;

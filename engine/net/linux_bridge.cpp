@@ -1,12 +1,12 @@
 #include "engine/net/linux_bridge.h"
 
-#include <algorithm>
-#include <cstdio>
-
 #include "engine/core/events.h"
 #include "engine/net/net_device.h"
 #include "engine/packet/addresses.h"
 #include "engine/packet/packet.h"
+
+#include <algorithm>
+#include <cstdio>
 
 namespace nlab::engine {
 
@@ -16,7 +16,8 @@ constexpr std::uint64_t kMulticastBit = std::uint64_t{1} << 40;  // I/G bit of t
 
 std::uint64_t readMac(std::span<const std::uint8_t> bytes, std::size_t at) {
     std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 6; ++i) v = (v << 8) | bytes[at + i];
+    for (std::size_t i = 0; i < 6; ++i)
+        v = (v << 8) | bytes[at + i];
     return v;
 }
 
@@ -36,15 +37,20 @@ LinuxBridge::LinuxBridge(NetDevice& device, SimClock& clock, EventBus* events)
 
 LinuxBridge::~LinuxBridge() {
     for (const Port& port : m_ports) {
-        if (port.device == nullptr || port.alive.expired()) continue;
+        if (port.device == nullptr || port.alive.expired())
+            continue;
         port.device->setMaster("");
         port.device->setReceiveHandler(nullptr);
     }
-    if (!m_deviceAlive.expired()) m_device->setTransmitHandler(nullptr);
-    if (m_ageingEvent != 0) m_clock.cancel(m_ageingEvent);
+    if (!m_deviceAlive.expired())
+        m_device->setTransmitHandler(nullptr);
+    if (m_ageingEvent != 0)
+        m_clock.cancel(m_ageingEvent);
 }
 
-const std::string& LinuxBridge::name() const { return m_device->name(); }
+const std::string& LinuxBridge::name() const {
+    return m_device->name();
+}
 
 Status LinuxBridge::addInterface(NetDevice& port) {
     if (&port == m_device || port.kind() == DeviceKind::LinuxBridge)
@@ -60,8 +66,10 @@ Status LinuxBridge::addInterface(NetDevice& port) {
                                 name() + ".");
     // The kernel gives the lowest free port number, starting at 1.
     std::size_t slot = 0;
-    while (slot < m_ports.size() && m_ports[slot].device != nullptr) ++slot;
-    if (slot == m_ports.size()) m_ports.emplace_back();
+    while (slot < m_ports.size() && m_ports[slot].device != nullptr)
+        ++slot;
+    if (slot == m_ports.size())
+        m_ports.emplace_back();
     m_ports[slot] = Port{&port, port.lifetime()};
     const int portNo = static_cast<int>(slot) + 1;
 
@@ -88,7 +96,8 @@ Status LinuxBridge::removeInterface(NetDevice& port) {
 std::vector<const NetDevice*> LinuxBridge::interfaces() const {
     std::vector<const NetDevice*> out;
     for (const Port& port : m_ports)
-        if (port.device != nullptr && !port.alive.expired()) out.push_back(port.device);
+        if (port.device != nullptr && !port.alive.expired())
+            out.push_back(port.device);
     return out;
 }
 
@@ -99,7 +108,9 @@ int LinuxBridge::portNumber(const NetDevice& port) const {
     return 0;
 }
 
-std::string LinuxBridge::bridgeIdText() const { return "8000." + hex12(m_bridgeMac); }
+std::string LinuxBridge::bridgeIdText() const {
+    return "8000." + hex12(m_bridgeMac);
+}
 
 void LinuxBridge::setBridgeMac(std::uint64_t mac) {
     m_macPinned = true;
@@ -110,7 +121,8 @@ void LinuxBridge::setBridgeMac(std::uint64_t mac) {
 void LinuxBridge::setAgeingTime(SimDuration ageing) {
     m_ageingTime = ageing < 0 ? 0 : ageing;
     // Expiry times moved: re-plan the ageing event from scratch.
-    if (m_ageingEvent != 0) m_clock.cancel(m_ageingEvent);
+    if (m_ageingEvent != 0)
+        m_clock.cancel(m_ageingEvent);
     m_ageingEvent = 0;
     m_ageingAt = -1;
     runAgeing();
@@ -120,9 +132,11 @@ std::vector<BridgeFdbEntry> LinuxBridge::fdb() const {
     std::vector<BridgeFdbEntry> out;
     out.reserve(m_fdb.size());
     for (const auto& [mac, e] : m_fdb) {
-        if (expired(e)) continue;
+        if (expired(e))
+            continue;
         const NetDevice* port = livePort(e.portNo);
-        if (port == nullptr) continue;
+        if (port == nullptr)
+            continue;
         out.push_back(BridgeFdbEntry{e.portNo, port->name(), mac, e.isLocal, e.updated});
     }
     std::sort(out.begin(), out.end(),
@@ -132,9 +146,11 @@ std::vector<BridgeFdbEntry> LinuxBridge::fdb() const {
 
 std::optional<BridgeFdbEntry> LinuxBridge::lookup(std::uint64_t mac) const {
     auto it = m_fdb.find(mac);
-    if (it == m_fdb.end() || expired(it->second)) return std::nullopt;
+    if (it == m_fdb.end() || expired(it->second))
+        return std::nullopt;
     const NetDevice* port = livePort(it->second.portNo);
-    if (port == nullptr) return std::nullopt;
+    if (port == nullptr)
+        return std::nullopt;
     return BridgeFdbEntry{it->second.portNo, port->name(), mac, it->second.isLocal,
                           it->second.updated};
 }
@@ -144,9 +160,11 @@ void LinuxBridge::flushFdb() {
 }
 
 NetDevice* LinuxBridge::livePort(int portNo) const {
-    if (portNo < 1 || static_cast<std::size_t>(portNo) > m_ports.size()) return nullptr;
+    if (portNo < 1 || static_cast<std::size_t>(portNo) > m_ports.size())
+        return nullptr;
     const Port& port = m_ports[static_cast<std::size_t>(portNo - 1)];
-    if (port.device == nullptr || port.alive.expired()) return nullptr;
+    if (port.device == nullptr || port.alive.expired())
+        return nullptr;
     return port.device;
 }
 
@@ -208,7 +226,8 @@ void LinuxBridge::forward(int inPort, std::uint64_t dst, Packet&& packet) {
 void LinuxBridge::flood(int inPort, bool toHost, Packet&& packet) {
     m_stats.flooded++;
     auto eligible = [this, inPort](std::size_t slot) -> NetDevice* {
-        if (static_cast<int>(slot) + 1 == inPort) return nullptr;
+        if (static_cast<int>(slot) + 1 == inPort)
+            return nullptr;
         NetDevice* dev = livePort(static_cast<int>(slot) + 1);
         return dev != nullptr && dev->isUp() ? dev : nullptr;
     };
@@ -223,14 +242,16 @@ void LinuxBridge::flood(int inPort, bool toHost, Packet&& packet) {
     }
     for (std::size_t slot = 0; slot < m_ports.size(); ++slot) {
         NetDevice* out = eligible(slot);
-        if (out == nullptr) continue;
+        if (out == nullptr)
+            continue;
         if (slot == last) {
             out->transmit(std::move(packet));
             return;
         }
         out->transmit(packet.clone());
     }
-    if (toHost) deliverToHost(std::move(packet));
+    if (toHost)
+        deliverToHost(std::move(packet));
 }
 
 void LinuxBridge::deliverToHost(Packet&& packet) {
@@ -244,7 +265,8 @@ void LinuxBridge::learn(std::uint64_t mac, int portNo) {
     Entry& e = it->second;
     bool moved = false;
     if (!inserted) {
-        if (e.isLocal) return;  // Our own address as a source: the kernel does not learn it.
+        if (e.isLocal)
+            return;  // Our own address as a source: the kernel does not learn it.
         const bool live = !expired(e);
         if (live && e.portNo == portNo) {
             e.updated = now;  // Refresh: no event, the ageing event re-plans itself.
@@ -260,16 +282,19 @@ void LinuxBridge::learn(std::uint64_t mac, int portNo) {
 }
 
 void LinuxBridge::publishLearned(std::uint64_t mac, int portNo, bool moved) {
-    if (m_events == nullptr || !m_events->active()) return;
+    if (m_events == nullptr || !m_events->active())
+        return;
     const NetDevice* port = livePort(portNo);
-    m_events->publish(m_clock.now(),
-                      MacLearned{name(), mac, 0, port != nullptr ? port->name() : std::string_view{},
-                                 static_cast<std::uint32_t>(portNo), moved});
+    m_events->publish(m_clock.now(), MacLearned{name(), mac, 0,
+                                                port != nullptr ? port->name() : std::string_view{},
+                                                static_cast<std::uint32_t>(portNo), moved});
 }
 
 void LinuxBridge::scheduleAgeing(SimTime at) {
-    if (m_ageingAt >= 0 && m_ageingAt <= at) return;
-    if (m_ageingEvent != 0) m_clock.cancel(m_ageingEvent);
+    if (m_ageingAt >= 0 && m_ageingAt <= at)
+        return;
+    if (m_ageingEvent != 0)
+        m_clock.cancel(m_ageingEvent);
     m_ageingAt = at;
     m_ageingEvent = m_clock.scheduleAt(at, [this] {
         m_ageingEvent = 0;
@@ -282,7 +307,8 @@ void LinuxBridge::runAgeing() {
     std::vector<std::pair<std::uint64_t, int>> gone;  // (MAC, port), published in MAC order.
     SimTime next = -1;
     for (const auto& [mac, e] : m_fdb) {
-        if (e.isLocal) continue;
+        if (e.isLocal)
+            continue;
         if (expired(e))
             gone.emplace_back(mac, e.portNo);
         else if (next < 0 || e.updated + m_ageingTime < next)
@@ -294,21 +320,25 @@ void LinuxBridge::runAgeing() {
         m_stats.aged++;
         if (m_events != nullptr && m_events->active()) {
             const NetDevice* port = livePort(portNo);
-            m_events->publish(m_clock.now(),
-                              MacAged{name(), mac, 0,
-                                      port != nullptr ? port->name() : std::string_view{}});
+            m_events->publish(
+                m_clock.now(),
+                MacAged{name(), mac, 0, port != nullptr ? port->name() : std::string_view{}});
         }
     }
-    if (next >= 0) scheduleAgeing(next);
+    if (next >= 0)
+        scheduleAgeing(next);
 }
 
 void LinuxBridge::recalculateBridgeId() {
-    if (m_macPinned) return;
+    if (m_macPinned)
+        return;
     std::uint64_t lowest = 0;
     bool any = false;
     for (const Port& port : m_ports) {
-        if (port.device == nullptr || port.alive.expired()) continue;
-        if (!any || port.device->mac() < lowest) lowest = port.device->mac();
+        if (port.device == nullptr || port.alive.expired())
+            continue;
+        if (!any || port.device->mac() < lowest)
+            lowest = port.device->mac();
         any = true;
     }
     m_bridgeMac = lowest;
@@ -322,16 +352,19 @@ std::string formatBrctlShow(const std::vector<const LinuxBridge*>& bridges) {
     std::string out = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n";
     for (const LinuxBridge* br : sorted) {
         std::vector<std::string> names;
-        for (const NetDevice* dev : br->interfaces()) names.push_back(dev->name());
+        for (const NetDevice* dev : br->interfaces())
+            names.push_back(dev->name());
         std::sort(names.begin(), names.end());
-        out += br->name() + "\t\t" + br->bridgeIdText() + "\t" +
-               (br->stpEnabled() ? "yes" : "no") + "\t\t";
+        out += br->name() + "\t\t" + br->bridgeIdText() + "\t" + (br->stpEnabled() ? "yes" : "no") +
+               "\t\t";
         for (std::size_t i = 0; i < names.size(); ++i) {
-            if (i > 0) out += "\t\t\t\t\t\t\t";
+            if (i > 0)
+                out += "\t\t\t\t\t\t\t";
             out += names[i];
             out += '\n';
         }
-        if (names.empty()) out += '\n';
+        if (names.empty())
+            out += '\n';
     }
     return out;
 }

@@ -43,15 +43,15 @@
 //   is). Every FDB entry's port is a current port. No frame is ever sent back out of the
 //   port it came in on. Flooding copies each frame once per extra destination, no more.
 
+#include "engine/core/result.h"
+#include "engine/core/sim_clock.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "engine/core/result.h"
-#include "engine/core/sim_clock.h"
 
 namespace nlab::engine {
 
@@ -64,11 +64,11 @@ inline constexpr SimDuration kBridgeDefaultAgeingTime = 300 * kSecond;
 
 /// One FDB entry as `brctl showmacs` lists it.
 struct BridgeFdbEntry {
-    int portNo = 0;             ///< Port number (1-based) the MAC is on.
-    std::string port;           ///< That port's device name.
-    std::uint64_t mac = 0;      ///< 48-bit MAC, host order.
-    bool isLocal = false;       ///< The port's own MAC: permanent, delivered to the host.
-    SimTime updated = 0;        ///< When the entry was last learned/refreshed (0 for local).
+    int portNo = 0;         ///< Port number (1-based) the MAC is on.
+    std::string port;       ///< That port's device name.
+    std::uint64_t mac = 0;  ///< 48-bit MAC, host order.
+    bool isLocal = false;   ///< The port's own MAC: permanent, delivered to the host.
+    SimTime updated = 0;    ///< When the entry was last learned/refreshed (0 for local).
     friend bool operator==(const BridgeFdbEntry&, const BridgeFdbEntry&) = default;
 };
 

@@ -1,13 +1,13 @@
 #include "engine/net/link.h"
 
+#include "engine/core/sim_clock.h"
+#include "engine/net/net_device.h"
+#include "tests/support/packet_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <vector>
-
-#include "engine/core/sim_clock.h"
-#include "engine/net/net_device.h"
-#include "tests/support/packet_builder.h"
 
 namespace nlab::engine {
 namespace {

@@ -1,16 +1,16 @@
 #include "engine/net/linux_bridge.h"
 
+#include "engine/core/events.h"
+#include "engine/core/sim_clock.h"
+#include "engine/net/net_device.h"
+#include "tests/support/packet_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "engine/core/events.h"
-#include "engine/core/sim_clock.h"
-#include "engine/net/net_device.h"
-#include "tests/support/packet_builder.h"
 
 namespace nlab::engine {
 namespace {
@@ -21,8 +21,8 @@ using testing::PacketBuilder;
 
 constexpr const char* kQvbMac = "1a:8e:57:f2:7d:11";
 constexpr const char* kTapMac = "fe:16:3e:32:28:af";
-constexpr const char* kVmMac = "fa:16:3e:32:28:af";   // The VM's eth0, behind the tap.
-constexpr const char* kGwMac = "fa:16:3e:2a:46:e0";   // qr- port, behind qvb.
+constexpr const char* kVmMac = "fa:16:3e:32:28:af";  // The VM's eth0, behind the tap.
+constexpr const char* kGwMac = "fa:16:3e:2a:46:e0";  // qr- port, behind qvb.
 constexpr const char* kBcast = "ff:ff:ff:ff:ff:ff";
 
 /// Who got which frame, in order: "qvb8cbe7bb6-18", "tap8cbe7bb6-18" (sent out of that
@@ -54,18 +54,17 @@ protected:
             d->setTransmitHandler([this](NetDevice& dev, Packet&& p) {
                 log.push_back({dev.name(), p.data()});
             });
-        qbr->setReceiveHandler(
-            [this](NetDevice&, Packet&& p) { log.push_back({"host", p.data()}); });
+        qbr->setReceiveHandler([this](NetDevice&, Packet&& p) {
+            log.push_back({"host", p.data()});
+        });
         events.subscribe([this](SimTime t, const Event& e) {
             if (const auto* l = std::get_if<MacLearned>(&e))
                 seen.push_back(std::to_string(t) + " learned " +
-                               MacAddress::fromU64(l->mac).toString() + " " +
-                               std::string(l->port) + " " + std::to_string(l->ofport) +
-                               (l->moved ? " moved" : ""));
+                               MacAddress::fromU64(l->mac).toString() + " " + std::string(l->port) +
+                               " " + std::to_string(l->ofport) + (l->moved ? " moved" : ""));
             if (const auto* a = std::get_if<MacAged>(&e))
                 seen.push_back(std::to_string(t) + " aged " +
-                               MacAddress::fromU64(a->mac).toString() + " " +
-                               std::string(a->port));
+                               MacAddress::fromU64(a->mac).toString() + " " + std::string(a->port));
         });
         br = std::make_unique<LinuxBridge>(*qbr, clock, &events);
         EXPECT_TRUE(br->addInterface(*qvb).ok());
@@ -183,8 +182,8 @@ TEST_F(LinuxBridgeTest, LearnedDestinationGoesToItsPortOnly) {
 }
 
 TEST_F(LinuxBridgeTest, FramesForTheBridgeOrAPortMacGoToTheHostOnly) {
-    tap->receive(Packet(frame(kVmMac, kQvbMac)));       // Bridge MAC (= qvb's, local).
-    tap->receive(Packet(frame(kVmMac, kTapMac)));       // The tap's own MAC (local entry).
+    tap->receive(Packet(frame(kVmMac, kQvbMac)));  // Bridge MAC (= qvb's, local).
+    tap->receive(Packet(frame(kVmMac, kTapMac)));  // The tap's own MAC (local entry).
     EXPECT_EQ(log, (std::vector<Delivery>{{"host", frame(kVmMac, kQvbMac)},
                                           {"host", frame(kVmMac, kTapMac)}}));
     EXPECT_EQ(br->stats().delivered, 2u);
