@@ -27,8 +27,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/events.h"
@@ -57,7 +60,9 @@ struct Route {
 };
 
 struct NeighborEntry {
-    enum class State : std::uint8_t { Incomplete, Reachable, Stale, Failed, Permanent };
+    /// Linux NUD states (`ip neigh`). Delay and Probe follow Stale when the entry is used
+    /// again: 5 s later unicast probes (3, 1 s apart) confirm it or it fails.
+    enum class State : std::uint8_t { Incomplete, Reachable, Stale, Failed, Permanent, Delay, Probe };
     std::uint32_t address = 0;
     std::string device;
     std::uint64_t mac = 0;          ///< 0 while incomplete/failed.
@@ -67,6 +72,9 @@ struct NeighborEntry {
 std::string_view toString(NeighborEntry::State state);
 
 /// A received UDP datagram, with its frame for listeners that need link-layer details.
+/// Note: engine/codec/l4.h declares another nlab::engine::UdpDatagram (the codec's parse
+/// result), so a file cannot include both headers; the stack keeps its l4.h use in
+/// udp_glue_internal.h.
 struct UdpDatagram {
     const NetDevice* device = nullptr;  ///< Where it arrived.
     std::uint32_t srcIp = 0, dstIp = 0;
@@ -84,6 +92,7 @@ struct IcmpReceived {
     std::uint16_t id = 0, seq = 0;           ///< Echo messages.
     std::span<const std::uint8_t> payload;   ///< After the 8-byte ICMP header.
     std::size_t ipLength = 0;                ///< IPv4 total length.
+    std::span<const std::uint8_t> message;   ///< The whole ICMP message (for parseIcmp).
 };
 
 /// Where a NatHook is called.
@@ -100,6 +109,14 @@ public:
 
     /// Creates namespace 'name' with a loopback device (owned by the namespace).
     NetNamespace(std::string name, SimClock& clock, EventBus* events);
+
+    // Linux defaults (net.ipv4.neigh.default.*), fixed for determinism.
+    static constexpr SimDuration kReachableTime = 30 * kSecond;   ///< base_reachable_time.
+    static constexpr SimDuration kRetransTime = 1 * kSecond;      ///< retrans_time.
+    static constexpr SimDuration kDelayFirstProbe = 5 * kSecond;  ///< delay_first_probe_time.
+    static constexpr int kMcastSolicit = 3;  ///< Broadcast probes while Incomplete.
+    static constexpr int kUcastSolicit = 3;  ///< Unicast probes while Probe.
+    static constexpr std::size_t kUnresolvedQueueLength = 3;  ///< Packets queued per neighbour.
     ~NetNamespace();
     NetNamespace(const NetNamespace&) = delete;
     NetNamespace& operator=(const NetNamespace&) = delete;
@@ -114,6 +131,8 @@ public:
     /// Removes 'dev' (and its addresses, routes and neighbours) from this namespace.
     void detach(NetDevice& dev);
     NetDevice* device(std::string_view name) const;
+    /// The namespace's own loopback device "lo" (ifindex 1, 127.0.0.1/8, up).
+    NetDevice& loopback() const;
     /// Devices in ifindex order, "lo" first.
     std::vector<NetDevice*> devices() const;
 
@@ -129,8 +148,14 @@ public:
     Status addRoute(Route route);
     Status delRoute(std::uint32_t destination, int prefixLength);
     std::vector<Route> routes() const;
-    /// Longest-prefix-match lookup; nullopt: "Network is unreachable".
-    std::optional<Route> lookupRoute(std::uint32_t destination) const;
+    /// Longest-prefix-match lookup; nullopt: "Network is unreachable". With 'oif', only
+    /// routes through that device are considered (SO_BINDTODEVICE). Local destinations
+    /// resolve to a host route on "lo" (Linux's local table).
+    std::optional<Route> lookupRoute(std::uint32_t destination,
+                                     const NetDevice* oif = nullptr) const;
+    /// The source address Linux would choose for 'destination' (route "src", else the
+    /// primary address of the output device); 0 when there is no route or no address.
+    std::uint32_t selectSource(std::uint32_t destination, const NetDevice* oif = nullptr) const;
     /// Whether 'address' is one of this namespace's addresses.
     bool isLocalAddress(std::uint32_t address) const;
     bool ipForward() const { return m_ipForward; }
@@ -154,8 +179,14 @@ public:
                   std::uint8_t ttl = 0, std::uint8_t tos = 0);
     /// Sends an ICMP echo request (id, seq, 'payloadBytes' bytes of iputils-style payload,
     /// 'size' total IP length is 20 + 8 + payloadBytes). Returns false without a route.
+    /// The first 16 payload bytes carry the send time as iputils does (a struct timeval of
+    /// virtual time since the lab started, little-endian 64-bit seconds and microseconds,
+    /// when payloadBytes >= 16); byte i of the payload is otherwise i & 0xff. 'oif' binds the
+    /// route lookup to a device (ping -I eth0). The IPv4 header carries DF and TTL 'ttl'
+    /// (0: 64).
     bool sendEchoRequest(std::uint32_t destination, std::uint16_t id, std::uint16_t seq,
-                         std::size_t payloadBytes, std::uint32_t source = 0);
+                         std::size_t payloadBytes, std::uint32_t source = 0,
+                         const NetDevice* oif = nullptr, std::uint8_t ttl = 0);
     /// Sends a complete frame out of 'dev' unchanged (DHCP before the stack has an address).
     void sendFrame(std::string_view dev, Packet&& frame);
     /// Sends a prebuilt IPv4 packet inside an Ethernet frame (the MACs are filled in here)
