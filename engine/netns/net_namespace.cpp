@@ -67,6 +67,7 @@ struct NetNamespace::Impl {
 
     struct DeviceSlot {
         NetDevice* dev = nullptr;
+        std::weak_ptr<void> life;  // The device's lifetime token: expired once it is destroyed.
         std::vector<InterfaceAddress> addrs;  // Primary (first added) first.
     };
     struct RouteEntry {
@@ -877,7 +878,7 @@ NetNamespace::NetNamespace(std::string name, SimClock& clock, EventBus* events)
 NetNamespace::~NetNamespace() {
     for (auto& [key, n] : m_impl->neighbors) m_impl->cancelTimer(n);
     for (auto& s : m_impl->devices) {
-        if (s.dev == m_impl->lo.get()) continue;
+        if (s.dev == m_impl->lo.get() || s.life.expired()) continue;  // Gone before us.
         if (s.dev->netns() == this) {
             s.dev->setNetns(nullptr);
             s.dev->setReceiveHandler(nullptr);
@@ -892,6 +893,7 @@ void NetNamespace::attach(NetDevice& dev) {
     dev.setReceiveHandler([this](NetDevice& d, Packet&& p) { receive(d, std::move(p)); });
     Impl::DeviceSlot s;
     s.dev = &dev;
+    s.life = dev.lifetime();
     auto pos = std::find_if(m_impl->devices.begin(), m_impl->devices.end(),
                             [&](const Impl::DeviceSlot& o) {
                                 return o.dev != m_impl->lo.get() &&
@@ -1001,8 +1003,10 @@ Status NetNamespace::delAddress(std::string_view dev, std::uint32_t address, int
 
 std::vector<InterfaceAddress> NetNamespace::addresses() const {
     std::vector<InterfaceAddress> out;
-    for (const auto& s : m_impl->devices)
+    for (const auto& s : m_impl->devices) {
+        if (s.dev == m_impl->lo.get()) continue;  // 127.0.0.1/8 on lo is implicit.
         for (const auto& a : s.addrs) out.push_back(a);
+    }
     return out;
 }
 

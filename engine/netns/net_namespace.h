@@ -141,6 +141,8 @@ public:
     /// AlreadyExists ("RTNETLINK answers: File exists"), InvalidArgument (prefix > 32).
     Status addAddress(std::string_view dev, std::uint32_t address, int prefixLength);
     Status delAddress(std::string_view dev, std::uint32_t address, int prefixLength);
+    /// Addresses of the namespace's devices in ifindex order, primary first per device.
+    /// The loopback's 127.0.0.1/8 is implicit and not listed (see loopback()).
     std::vector<InterfaceAddress> addresses() const;
     /// Adds a route. Errors as `ip route add`: NotFound ("Cannot find device"),
     /// InvalidArgument ("Nexthop has invalid gateway" when the gateway is not on a connected
