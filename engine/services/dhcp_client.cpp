@@ -3,7 +3,8 @@
 #include "engine/codec/dhcp.h"
 #include "engine/codec/ethernet.h"
 #include "engine/codec/ipv4.h"
-#include "engine/codec/l4.h"
+#include "engine/net/net_device.h"
+#include "engine/netns/net_namespace.h"
 
 #include <algorithm>
 #include <bit>
@@ -17,6 +18,59 @@ namespace {
 constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr std::uint8_t kProtoUdp = 17;
 constexpr std::uint32_t kBroadcastIp = 0xffffffffU;
+
+/// A UDP segment (RFC 768) from 'srcIp':'srcPort' to 'dstIp':'dstPort' carrying 'payload',
+/// with its checksum (a computed 0 is sent as 0xffff). (l4.h cannot be included beside
+/// net_namespace.h: both declare nlab::engine::UdpDatagram.)
+std::vector<std::uint8_t> udpSegment(std::uint16_t srcPort, std::uint16_t dstPort,
+                                     std::span<const std::uint8_t> payload,
+                                     std::uint32_t srcIp, std::uint32_t dstIp) {
+    const auto length = static_cast<std::uint16_t>(8 + payload.size());
+    std::vector<std::uint8_t> s(length, 0);
+    const std::uint16_t words[3] = {srcPort, dstPort, length};
+    for (int i = 0; i < 3; ++i) {
+        s[2 * i] = static_cast<std::uint8_t>(words[i] >> 8);
+        s[2 * i + 1] = static_cast<std::uint8_t>(words[i]);
+    }
+    std::copy(payload.begin(), payload.end(), s.begin() + 8);
+    std::uint16_t sum =
+        checksumFinish(checksumPartial(s, ipv4PseudoHeaderSum(srcIp, dstIp, 17, length)));
+    if (sum == 0)
+        sum = 0xffff;
+    s[6] = static_cast<std::uint8_t>(sum >> 8);
+    s[7] = static_cast<std::uint8_t>(sum);
+    return s;
+}
+
+/// The ports and payload of a UDP segment.
+struct UdpView {
+    std::uint16_t srcPort = 0;
+    std::uint16_t dstPort = 0;
+    std::size_t length = 0;  ///< From the length field.
+    std::span<const std::uint8_t> payload;
+};
+
+/// Parses UDP segment 'seg' sent from 'srcIp' to 'dstIp'; false when it is truncated, its
+/// length field is below 8 or beyond 'seg', or its checksum (when not zero) is wrong.
+bool parseUdpSegment(std::span<const std::uint8_t> seg, std::uint32_t srcIp,
+                     std::uint32_t dstIp, UdpView& out) {
+    if (seg.size() < 8)
+        return false;
+    out.srcPort = static_cast<std::uint16_t>((seg[0] << 8) | seg[1]);
+    out.dstPort = static_cast<std::uint16_t>((seg[2] << 8) | seg[3]);
+    out.length = static_cast<std::size_t>((seg[4] << 8) | seg[5]);
+    if (out.length < 8 || out.length > seg.size())
+        return false;
+    const auto whole = seg.first(out.length);
+    if ((seg[6] | seg[7]) != 0 &&
+        checksumFinish(checksumPartial(
+            whole, ipv4PseudoHeaderSum(srcIp, dstIp, 17,
+                                       static_cast<std::uint16_t>(out.length)))) != 0)
+        return false;
+    out.payload = whole.subspan(8);
+    return true;
+}
+
 constexpr std::uint16_t kUdhcpMaxSize = 576;  ///< IP_UDP_DHCP_SIZE, udhcpc's option 57.
 constexpr int kSelectTries = 3;               ///< REQUESTs sent for one OFFER.
 constexpr SimDuration kNakPause = 3 * kSecond;
@@ -71,6 +125,61 @@ DhcpClient::DhcpClient(SimClock& clock, DhcpClientConfig config, DhcpClientIo io
 DhcpClient::~DhcpClient() {
     if (m_timer != 0)
         m_clock.cancel(m_timer);
+    if (m_ns && m_listen != DhcpListenMode::None && m_io.listen)
+        m_io.listen(DhcpListenMode::None);
+}
+
+Status DhcpClient::attach(NetNamespace& ns) {
+    NetDevice* dev = ns.device(m_config.interface);
+    if (!dev)
+        return Status::fail(ErrorCode::NotFound,
+                            "udhcpc: SIOCGIFINDEX: No such device (" + m_config.interface + ")");
+    m_ns = &ns;
+    m_dev = dev;
+    m_devAlive = dev->lifetime();
+    const std::string ifname = m_config.interface;
+    m_io.sendRaw = [&ns, ifname](Packet&& p) { ns.sendFrame(ifname, std::move(p)); };
+    m_io.sendUdp = [&ns](Ipv4Address dst, Ipv4Address src, std::vector<std::uint8_t> udp) {
+        return ns.sendIpv4(dst.toU32(), 17, std::move(udp), src.toU32());
+    };
+    m_io.configure = [&ns, ifname](const DhcpLease& lease, bool renew) {
+        if (renew)
+            return;  // the same address and router: nothing to change
+        (void)ns.addAddress(ifname, lease.address.toU32(), lease.prefixLength);
+        if (lease.router) {
+            Route r;
+            r.gateway = lease.router->toU32();
+            r.device = ifname;
+            r.protocol = Route::Protocol::Dhcp;
+            (void)ns.addRoute(r);
+        }
+    };
+    m_io.deconfigure = [&ns, ifname](const DhcpLease& lease) {
+        if (lease.router)
+            (void)ns.delRoute(0, 0);
+        (void)ns.delAddress(ifname, lease.address.toU32(), lease.prefixLength);
+    };
+    m_io.listen = [this](DhcpListenMode mode) {
+        const bool devAlive = !m_devAlive.expired();
+        if (m_tap != 0 && devAlive)
+            m_dev->removeTap(m_tap);
+        m_tap = 0;
+        m_ns->unbindUdp(kDhcpClientPort);
+        if (mode == DhcpListenMode::Raw && devAlive) {
+            m_tap = m_dev->addTap([this](const NetDevice&, Direction dir, const Packet& p) {
+                if (dir == Direction::Rx)
+                    receiveFrame(p);
+            });
+        } else if (mode == DhcpListenMode::Kernel) {
+            m_ns->bindUdp(kDhcpClientPort, [this](const auto& d) {
+                if (d.frame && d.device == m_dev)
+                    receiveFrame(*d.frame);
+            });
+        }
+    };
+    if (m_listen != DhcpListenMode::None)
+        m_io.listen(m_listen);
+    return {};
 }
 
 void DhcpClient::print(std::string line) {
@@ -169,7 +278,7 @@ void DhcpClient::sendBroadcast(const DhcpMessage& msg, Ipv4Address src) {
         return;
     const auto payload = buildDhcp(msg);
     const auto udp =
-        buildUdp(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(), kBroadcastIp);
+        udpSegment(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(), kBroadcastIp);
     Ipv4Fields fields;  // udhcp_send_raw_packet: TTL 64, TOS 0, id 0, no DF.
     fields.src = src;
     fields.dst = Ipv4Address(kBroadcastIp);
@@ -185,8 +294,8 @@ bool DhcpClient::sendUnicast(const DhcpMessage& msg, Ipv4Address src, Ipv4Addres
         return false;
     const auto payload = buildDhcp(msg);
     return m_io.sendUdp(dst, src,
-                        buildUdp(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(),
-                                 dst.toU32()));
+                        udpSegment(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(),
+                                   dst.toU32()));
 }
 
 void DhcpClient::sendDiscover() {
@@ -315,10 +424,9 @@ void DhcpClient::receiveFrame(const Packet& frame) {
         ip.headerLength != kIpv4HeaderLength ||
         !ipv4HeaderChecksumValid(eth.payload.first(ip.headerLength)))
         return;
-    UdpDatagram udp;
-    if (!parseUdp(ip.payload, udp) || udp.dstPort() != kDhcpClientPort ||
-        udp.length() != ip.payload.size() ||
-        !udpChecksumValid(ip.header.src.value(), ip.header.dst.value(), ip.payload))
+    UdpView udp;
+    if (!parseUdpSegment(ip.payload, ip.header.src.value(), ip.header.dst.value(), udp) ||
+        udp.dstPort != kDhcpClientPort || udp.length != ip.payload.size())
         return;
     if (m_listen == DhcpListenMode::Kernel && ip.header.dst.value() != m_requested.toU32() &&
         ip.header.dst.value() != kBroadcastIp)

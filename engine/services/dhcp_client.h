@@ -40,18 +40,21 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/core/result.h"
 #include "engine/core/sim_clock.h"
 #include "engine/packet/addresses.h"
 #include "engine/packet/packet.h"
 
 namespace nlab::engine {
 
+class NetDevice;
 class NetNamespace;
 struct DhcpMessage;
 
@@ -119,6 +122,14 @@ public:
     DhcpClient(const DhcpClient&) = delete;
     DhcpClient& operator=(const DhcpClient&) = delete;
 
+    /// Runs the client on its interface in 'ns', replacing the I/O callbacks: raw frames go
+    /// out with NetNamespace::sendFrame, unicasts through NetNamespace::sendIpv4; the raw
+    /// socket is a receive tap on the device and the kernel socket NetNamespace::bindUdp(68);
+    /// a lease adds ADDR/PREFIX to the interface and a default route via the router
+    /// (protocol Dhcp), deconfiguration deletes both. Error: NotFound when the interface is
+    /// not in 'ns'. 'ns' and the device must outlive the client's activity (stop() first).
+    Status attach(NetNamespace& ns);
+
     /// Starts udhcpc: prints the banner and sends the first DISCOVER at once.
     void start();
     /// SIGTERM: prints "Received SIGTERM"; with -R and a lease, unicasts a RELEASE and
@@ -174,6 +185,11 @@ private:
     EventId m_timer = 0;
     std::vector<std::string> m_lines;
     LineSink m_sink;
+    // attach(): the namespace and the device tap that stands for the raw socket.
+    NetNamespace* m_ns = nullptr;
+    NetDevice* m_dev = nullptr;
+    std::weak_ptr<void> m_devAlive;
+    std::uint64_t m_tap = 0;
 };
 
 }  // namespace nlab::engine

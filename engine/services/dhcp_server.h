@@ -117,6 +117,12 @@ public:
 
     /// Sets where reply frames go.
     void setFrameSender(FrameSender sender) { m_send = std::move(sender); }
+    /// Binds the server to 'ns' as dnsmasq `--bind-interfaces --interface=`: listens on UDP
+    /// 67 (datagrams that arrive on other interfaces are ignored) and sends its replies with
+    /// NetNamespace::sendFrame on the configured interface. Replaces the frame sender and
+    /// any UDP 67 listener of 'ns'; 'ns' must outlive the server or be re-bound. Error:
+    /// NotFound when the interface is not in 'ns'.
+    Status attach(NetNamespace& ns);
 
     /// Handles one received frame: an Ethernet II frame carrying IPv4/UDP to port 67 with a
     /// BOOTREQUEST. Anything else (bad checksum, other port, BOOTREPLY, no message type) is
