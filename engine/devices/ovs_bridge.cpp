@@ -429,8 +429,12 @@ void OvsBridge::transmit(std::uint32_t ofport, Packet&& packet) {
     const std::uint32_t local = packet.tunnel.src ? packet.tunnel.src : m_underlay.localIp;
     const std::uint32_t remote = packet.tunnel.dst;
     std::optional<std::pair<std::uint64_t, std::uint64_t>> macs;
-    if (m_underlay.resolve) macs = m_underlay.resolve(local, remote);
-    if (!macs || !m_underlay.transmit) {
+    if (m_underlay.sendIpv4Frame) {
+        macs = std::make_pair(0ULL, 0ULL);  // filled in by the node's stack after ARP
+    } else if (m_underlay.resolve) {
+        macs = m_underlay.resolve(local, remote);
+    }
+    if (!macs || (!m_underlay.transmit && !m_underlay.sendIpv4Frame)) {
         p->txDropped++;
         if (m_events && m_events->active()) {
             m_events->publish(m_clock.now(),
@@ -460,7 +464,11 @@ void OvsBridge::transmit(std::uint32_t ofport, Packet&& packet) {
     }
     Packet out(std::move(bytes));
     out.id = packet.id;
-    m_underlay.transmit(std::move(out));
+    if (m_underlay.sendIpv4Frame) {
+        m_underlay.sendIpv4Frame(std::move(out));
+    } else {
+        m_underlay.transmit(std::move(out));
+    }
 }
 
 // ---- MAC learning ----

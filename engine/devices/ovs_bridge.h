@@ -91,6 +91,10 @@ struct TunnelUnderlay {
         resolve;
     /// Sends a complete outer frame out of the underlay interface.
     std::function<void(Packet&&)> transmit;
+    /// Alternative to resolve + transmit, used by a node's IP stack: receives the outer
+    /// frame with zero Ethernet addresses; the stack routes it on its IPv4 destination,
+    /// resolves the next hop by ARP (queueing while it does) and fills the addresses in.
+    std::function<void(Packet&&)> sendIpv4Frame;
 };
 
 /// One entry of the NORMAL action's MAC table.
@@ -131,6 +135,9 @@ public:
 
     const std::string& name() const { return m_name; }
     FailMode failMode() const { return m_failMode; }
+    /// Expires when the bridge is destroyed; callbacks scheduled on the clock by the
+    /// bridge's owner hold it weakly.
+    std::weak_ptr<int> lifetime() const { return m_alive; }
     SimClock& clock() const { return m_clock; }
     EventBus* events() const { return m_events; }
     /// The datapath-style identifier used in `ovs-ofctl show` ("0000a6985..." from the MAC).
