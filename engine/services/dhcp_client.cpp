@@ -166,9 +166,17 @@ Status DhcpClient::attach(NetNamespace& ns) {
         m_tap = 0;
         m_ns->unbindUdp(kDhcpClientPort);
         if (mode == DhcpListenMode::Raw && devAlive) {
+            // udhcpc reads its raw socket in user space, after the kernel has processed
+            // the same frame (and, before the lease, dropped a unicast reply as not for
+            // this host): deliver on the next event, not inside the device's receive path.
             m_tap = m_dev->addTap([this](const NetDevice&, Direction dir, const Packet& p) {
-                if (dir == Direction::Rx)
-                    receiveFrame(p);
+                if (dir != Direction::Rx)
+                    return;
+                auto copy = std::make_shared<Packet>(p.clone());
+                m_clock.schedule(0, [alive = std::weak_ptr<int>(m_alive), this, copy] {
+                    if (alive.lock())
+                        receiveFrame(*copy);
+                });
             });
         } else if (mode == DhcpListenMode::Kernel) {
             m_ns->bindUdp(kDhcpClientPort, [this](const auto& d) {

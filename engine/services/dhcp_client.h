@@ -190,6 +190,7 @@ private:
     NetDevice* m_dev = nullptr;
     std::weak_ptr<void> m_devAlive;
     std::uint64_t m_tap = 0;
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);  ///< Guards scheduled reads.
 };
 
 }  // namespace nlab::engine

@@ -5,19 +5,26 @@
 // br-tun table 20 end up with exactly the learned flows ../shared/seed/SCENARIO.md lists.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "engine/codec/flow_extract.h"
 #include "engine/codec/frame_decode.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/lab/lab.h"
 #include "engine/net/l2_segment.h"
 #include "engine/net/linux_bridge.h"
+#include "engine/capture/pcap_writer.h"
 #include "engine/services/dhcp_client.h"
 #include "engine/services/dhcp_server.h"
+#include "engine/services/nat.h"
 #include "engine/services/ping.h"
 
 namespace nlab::engine {
@@ -48,9 +55,9 @@ protected:
     NetNamespace* qdhcp = nullptr;
     NetNamespace* qrouter = nullptr;
     std::unique_ptr<DhcpServer> dhcpServer;
+    std::unique_ptr<Nat> nat;
     std::unique_ptr<DhcpClient> dhcpClient;
     std::vector<std::string> udhcpc;
-    NetDevice::TapId rawTap = 0;
 
     void SetUp() override {
         if (std::getenv("NLAB_TEST_DEBUG")) {
@@ -116,6 +123,16 @@ protected:
         ASSERT_TRUE(qrouter->addAddress("qr-d8fd27a6-d1", ip("10.10.10.1"), 24).ok());
         ASSERT_TRUE(qrouter->addAddress("qg-6f726a6c-41", ip("192.168.0.2"), 24).ok());
         qrouter->setIpForward(true);
+        Route up;
+        up.gateway = ip("192.168.0.1");
+        up.device = "qg-6f726a6c-41";
+        ASSERT_TRUE(qrouter->addRoute(up).ok());
+        // The L3 agent's iptables: SNAT of private1 to the gateway address, one floating IP
+        // (192.168.0.10 -> instance1), whose address it also puts on qg- so ARP answers it.
+        nat = std::make_unique<Nat>(lab.clock());
+        nat->setGateway("qg-6f726a6c-41", Ipv4Address(ip("192.168.0.2")));
+        ASSERT_TRUE(nat->addInternalSubnet(Ipv4Address(ip("10.10.10.0")), 24).ok());
+        nat->install(*qrouter);
 
         // br-ex's eth2 and an outside host on the external segment.
         NetDevice& eth2 = network->createDevice("eth2", DeviceKind::Ethernet);
@@ -155,38 +172,8 @@ protected:
         DhcpClientConfig cfg;
         cfg.interface = "eth0";
         cfg.mac = MacAddress::fromU64(mac("fa:16:3e:32:28:af"));
-        DhcpClientIo io;
-        io.sendRaw = [this](Packet&& p) { vm->sendFrame("eth0", std::move(p)); };
-        io.sendUdp = [this](Ipv4Address dst, Ipv4Address src, std::vector<std::uint8_t> udp) {
-            return vm->sendIpv4(dst.toU32(), ip_proto::kUdp, std::move(udp), src.toU32());
-        };
-        io.configure = [this](const DhcpLease& l, bool) {
-            (void)vm->addAddress("eth0", l.address.toU32(), l.prefixLength);
-            if (l.router) {
-                Route r;
-                r.gateway = l.router->toU32();
-                r.device = "eth0";
-                (void)vm->addRoute(r);
-            }
-        };
-        // udhcpc listens on a raw socket while it has no lease (every frame of eth0), then on
-        // a UDP socket bound to port 68.
-        io.listen = [this](DhcpListenMode mode) {
-            NetDevice* eth0 = compute->device("eth0", vm);
-            if (rawTap) {
-                eth0->removeTap(rawTap);
-                rawTap = 0;
-            }
-            vm->unbindUdp(68);
-            if (mode == DhcpListenMode::Raw) {
-                rawTap = eth0->addTap([this](const NetDevice&, Direction dir, const Packet& p) {
-                    if (dir == Direction::Rx) dhcpClient->receiveFrame(p);
-                });
-            } else if (mode == DhcpListenMode::Kernel) {
-                vm->bindUdp(68, [this](const UdpDatagram& d) { dhcpClient->receiveFrame(*d.frame); });
-            }
-        };
-        dhcpClient = std::make_unique<DhcpClient>(lab.clock(), cfg, io);
+        dhcpClient = std::make_unique<DhcpClient>(lab.clock(), cfg);
+        ASSERT_TRUE(dhcpClient->attach(*vm).ok());
         dhcpClient->setLineSink([this](std::string_view l) { udhcpc.emplace_back(l); });
         dhcpClient->start();
         lab.clock().advance(5 * kSecond);
@@ -266,6 +253,131 @@ TEST_F(SeedLabTest, QrouterPingsInstance1FromItsGatewayAddress) {
     EXPECT_EQ(lines[0], "PING 10.10.10.7 (10.10.10.7) from 192.168.0.2 : 56(84) bytes of data.");
     EXPECT_EQ(lines[1].rfind("64 bytes from 10.10.10.7: icmp_seq=1 ttl=64 time=", 0), 0u)
         << lines[1];
+}
+
+TEST_F(SeedLabTest, Instance1ReachesTheOutsideThroughSnatAndTheOutsideSeesTheGateway) {
+    bootInstance1();
+    std::vector<std::uint32_t> sources;
+    outside->device("eth0")->addTap([&](const NetDevice&, Direction d, const Packet& p) {
+        FlowKey k = extractFlowKey(p.bytes(), 0);
+        if (d == Direction::Rx && k.dl_type == eth_type::kIpv4 && k.nw_proto == ip_proto::kIcmp) {
+            sources.push_back(k.nw_src);
+        }
+    });
+    PingResult r = ping(*vm, "192.168.0.1", 2);
+    EXPECT_EQ(r.received, 2);
+    ASSERT_EQ(sources.size(), 2u);
+    EXPECT_EQ(sources[0], ip("192.168.0.2"));
+    EXPECT_EQ(sources[1], ip("192.168.0.2"));
+    EXPECT_NE(nat->conntrackText().find("src=10.10.10.7"), std::string::npos)
+        << nat->conntrackText();
+}
+
+TEST_F(SeedLabTest, FloatingIpIsReachableFromOutside) {
+    bootInstance1();
+    ASSERT_TRUE(nat->addFloatingIp(Ipv4Address(ip("192.168.0.10")), Ipv4Address(ip("10.10.10.7")))
+                    .ok());
+    ASSERT_TRUE(qrouter->addAddress("qg-6f726a6c-41", ip("192.168.0.10"), 32).ok());
+    std::vector<std::string> lines;
+    PingResult r = ping(outside->root(), "192.168.0.10", 3, "", &lines);
+    EXPECT_EQ(r.received, 3) << ::testing::PrintToString(lines);
+    ASSERT_GE(lines.size(), 2u);
+    // instance1 is two hops away (qrouter forwards): TTL 63.
+    EXPECT_EQ(lines[1].rfind("64 bytes from 192.168.0.10: icmp_seq=1 ttl=63 time=", 0), 0u)
+        << lines[1];
+}
+
+/// Runs a command, returns its standard output.
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* p = popen((command + " 2>/dev/null").c_str(), "r");
+    if (!p) return out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    EXPECT_EQ(pclose(p), 0) << command;
+    return out;
+}
+
+TEST_F(SeedLabTest, CapturesDecodeCleanlyInTshark) {
+    if (std::system("command -v tshark >/dev/null 2>&1") != 0) {
+        FAIL() << "tshark is not installed; install it (apt-get install tshark)";
+    }
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("nlab-seedlab-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string tapPcap = (dir / "tap.pcap").string();
+    const std::string underlayPcap = (dir / "underlay.pcap").string();
+    {
+        auto tapCap = PcapWriter::open(tapPcap, lab.clock()).value();
+        auto underCap = PcapWriter::open(underlayPcap, lab.clock()).value();
+        tapCap->attach(*compute->device("tap8cbe7bb6-18"));
+        underCap->attach(*compute->device("eth1"));
+        bootInstance1();
+        ping(*vm, "10.10.10.1", 2);
+    }
+    auto fields = [&](const std::string& file, const std::string& args) {
+        return run("tshark -r " + file + " -T fields " + args);
+    };
+    auto problems = [&](const std::string& file) {
+        return run("tshark -r " + file +
+                   " -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE"
+                   " -Y '_ws.malformed || _ws.expert.severity >= error'"
+                   " -T fields -e frame.number -e _ws.expert.message");
+    };
+    EXPECT_EQ(problems(tapPcap), "");
+    EXPECT_EQ(problems(underlayPcap), "");
+    // The DHCP exchange on the VM's tap, in order.
+    EXPECT_EQ(fields(tapPcap, "-Y dhcp -e dhcp.option.dhcp"), "1\n2\n3\n5\n");
+    // ARP for the gateway and the pings.
+    EXPECT_NE(fields(tapPcap, "-Y arp -e arp.dst.proto_ipv4").find("10.10.10.1"),
+              std::string::npos);
+    EXPECT_EQ(fields(tapPcap, "-Y icmp -e icmp.type"), "8\n0\n8\n0\n");
+    // Everything instance1 sends crosses the underlay in GRE with key 1.
+    const std::string keys = fields(underlayPcap, "-Y gre -e gre.key");
+    EXPECT_FALSE(keys.empty());
+    EXPECT_EQ(keys.find_first_not_of("0x00000001\n"), std::string::npos) << keys;
+    EXPECT_NE(fields(underlayPcap, "-Y 'gre && dhcp' -e dhcp.option.dhcp").find("1\n"),
+              std::string::npos);
+    if (!HasFailure()) std::filesystem::remove_all(dir);
+}
+
+TEST_F(SeedLabTest, InvalidConfigurationsGiveErrorsOrTheKernelsDrops) {
+    // Unknown interface, duplicate address, route through an unreachable gateway.
+    EXPECT_EQ(qrouter->addAddress("qr-nope", ip("10.10.99.1"), 24).error().code,
+              ErrorCode::NotFound);
+    EXPECT_EQ(qrouter->addAddress("qr-d8fd27a6-d1", ip("10.10.10.1"), 24).error().code,
+              ErrorCode::AlreadyExists);
+    Route bad;
+    bad.destination = ip("172.16.0.0");
+    bad.prefixLength = 16;
+    bad.gateway = ip("10.99.0.1");
+    bad.device = "qr-d8fd27a6-d1";
+    EXPECT_EQ(qrouter->addRoute(bad).error().code, ErrorCode::InvalidArgument);
+    EXPECT_FALSE(compute->addNamespace("instance1").ok());
+    EXPECT_FALSE(compute->addOvsBridge("br-int").ok());
+
+    // A 1500-byte IP packet from the VM no longer fits the underlay once wrapped in GRE:
+    // the node drops it with a reason, and the ping gets no reply.
+    bootInstance1();
+    std::vector<std::string> reasons;
+    lab.events().subscribe([&](SimTime, const Event& e) {
+        if (auto* d = std::get_if<FrameDropped>(&e)) reasons.emplace_back(d->reason);
+    });
+    PingOptions o;
+    o.destination = ip("10.10.10.1");
+    o.count = 1;
+    o.size = 1472;
+    o.linger = 2 * kSecond;
+    PingResult r = Ping::run(*vm, o);
+    EXPECT_EQ(r.received, 0);
+    EXPECT_NE(std::find_if(reasons.begin(), reasons.end(),
+                           [](const std::string& s) {
+                               return s.find("MTU") != std::string::npos ||
+                                      s.find("mtu") != std::string::npos;
+                           }),
+              reasons.end())
+        << ::testing::PrintToString(reasons);
 }
 
 }  // namespace
