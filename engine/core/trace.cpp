@@ -7,7 +7,7 @@ std::string_view toString(TraceNode::Kind kind) {
         case TraceNode::Kind::Root: return "root";
         case TraceNode::Kind::Bridge: return "bridge";
         case TraceNode::Kind::Table: return "table";
-        case TraceNode::Kind::Action: return "action";
+        case TraceNode::Kind::ActionStep: return "action";
         case TraceNode::Kind::Detail: return "detail";
         case TraceNode::Kind::Output: return "output";
         case TraceNode::Kind::Warn: return "warn";

@@ -22,7 +22,7 @@ struct TraceNode {
         Root,     ///< The whole trace; text is the initial flow.
         Bridge,   ///< Processing entered a bridge.
         Table,    ///< A lookup in one table; text is the matched rule or "No match".
-        Action,   ///< One action executed.
+        ActionStep,  ///< One action executed (named so it does not shadow engine::Action).
         Detail,   ///< Extra information (resubmitted flow, learned flow, ...).
         Output,   ///< The packet left through a port.
         Warn,     ///< Something unusual but not fatal (dropping a tagged frame on an access port).

@@ -481,7 +481,7 @@ void xlateLearn(XlateContext& ctx, const LearnAction& la) {
 void executeActions(XlateContext& ctx, const ActionList& actions) {
     for (const Action& action : actions) {
         if (ctx.error) return;
-        if (ctx.node) trace(ctx, TraceNode::Kind::Action, formatActions(ActionList{action}));
+        if (ctx.node) trace(ctx, TraceNode::Kind::ActionStep, formatActions(ActionList{action}));
         // Nested stages (resubmit, learn, NORMAL, patch) hang under the action's node.
         TraceNode* savedNode = ctx.node;
         if (ctx.node && !ctx.node->children.empty()) ctx.node = &ctx.node->children.back();

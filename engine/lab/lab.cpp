@@ -364,7 +364,7 @@ void Node::setTunnelEndpoint(std::uint32_t localIp) {
     m_root->setProtocolHandler(ip_proto::kGre, [this](const NetDevice&, Packet&& frame) {
         dispatchTunnelFrame(std::move(frame));
     });
-    m_root->bindUdp(4789, [this](const UdpDatagram& d) {
+    m_root->bindUdp(4789, [this](const UdpReceived& d) {
         if (d.frame) dispatchTunnelFrame(d.frame->clone());
     });
 }

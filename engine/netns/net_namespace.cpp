@@ -838,7 +838,7 @@ struct NetNamespace::Impl {
                 icmpError(frame, l2, icmp_type::kDestUnreachable, icmp_unreach::kPort, 0, &dev);
             return;
         }
-        UdpDatagram r;
+        UdpReceived r;
         r.device = &dev;
         r.srcIp = src;
         r.dstIp = dst;

@@ -72,10 +72,8 @@ struct NeighborEntry {
 std::string_view toString(NeighborEntry::State state);
 
 /// A received UDP datagram, with its frame for listeners that need link-layer details.
-/// Note: engine/codec/l4.h declares another nlab::engine::UdpDatagram (the codec's parse
-/// result), so a file cannot include both headers; the stack keeps its l4.h use in
-/// udp_glue_internal.h.
-struct UdpDatagram {
+/// (Named like IcmpReceived; engine/codec/l4.h's UdpDatagram is the codec's parse result.)
+struct UdpReceived {
     const NetDevice* device = nullptr;  ///< Where it arrived.
     std::uint32_t srcIp = 0, dstIp = 0;
     std::uint16_t srcPort = 0, dstPort = 0;
@@ -104,7 +102,7 @@ public:
     /// 'in'/'out' are the input/output devices (null when not known at that point).
     using NatHook = std::function<bool(HookPoint, Packet&, const NetDevice* in,
                                        const NetDevice* out)>;
-    using UdpListener = std::function<void(const UdpDatagram&)>;
+    using UdpListener = std::function<void(const UdpReceived&)>;
     using IcmpListener = std::function<void(const IcmpReceived&)>;
 
     /// Creates namespace 'name' with a loopback device (owned by the namespace).

@@ -190,7 +190,7 @@ TEST_F(NetNamespaceTest, RoutesUseLongestPrefixThenMetricAndCheckGateways) {
 
 TEST_F(NetNamespaceTest, ArpResolvesAndFlushesQueuedPackets) {
     std::vector<std::string> got;
-    b.ns->bindUdp(5000, [&](const UdpDatagram& d) {
+    b.ns->bindUdp(5000, [&](const UdpReceived& d) {
         got.push_back(formatIpv4(d.srcIp) + ":" + std::to_string(d.srcPort) + " " +
                       std::to_string(d.payload.size()) + "B on " + d.device->name() + " @" +
                       std::to_string(clock.now() / kMicrosecond) + "us");
@@ -237,7 +237,7 @@ TEST_F(NetNamespaceTest, ArpResolvesAndFlushesQueuedPackets) {
 
 TEST_F(NetNamespaceTest, QueueHoldsThreePacketsAndDropsTheOldest) {
     std::vector<std::size_t> sizes;
-    b.ns->bindUdp(5000, [&](const UdpDatagram& d) { sizes.push_back(d.payload.size()); });
+    b.ns->bindUdp(5000, [&](const UdpReceived& d) { sizes.push_back(d.payload.size()); });
     for (std::size_t n = 1; n <= 5; ++n)
         a.ns->sendIpv4(ip(10, 0, 0, 2), 17, udpSegment(4000, 5000, n));
     clock.runUntil(10 * kMillisecond);
@@ -247,7 +247,7 @@ TEST_F(NetNamespaceTest, QueueHoldsThreePacketsAndDropsTheOldest) {
 }
 
 TEST_F(NetNamespaceTest, NeighbourGoesStaleThenDelayProbeAndReachableAgain) {
-    b.ns->bindUdp(5000, [](const UdpDatagram&) {});
+    b.ns->bindUdp(5000, [](const UdpReceived&) {});
     a.ns->sendIpv4(ip(10, 0, 0, 2), 17, udpSegment(4000, 5000, 4));
     clock.runUntil(30 * kSecond);
     EXPECT_EQ(a.ns->neighbors()[0].state, NeighborEntry::State::Reachable);
@@ -364,7 +364,7 @@ TEST_F(NetNamespaceTest, UdpPortUnreachableButNeverForBroadcast) {
                        formatIpv4(r.srcIp));
     });
     int bcast = 0;
-    b.ns->bindUdp(67, [&](const UdpDatagram& d) {
+    b.ns->bindUdp(67, [&](const UdpReceived& d) {
         ++bcast;
         EXPECT_EQ(d.dstIp, 0xffffffffu);
     });

@@ -110,7 +110,7 @@ protected:
                         .ok());
         dhcpServer->setFrameSender(
             [this](Packet&& p) { qdhcp->sendFrame("tap78dd7f1e-53", std::move(p)); });
-        qdhcp->bindUdp(67, [this](const UdpDatagram& d) { dhcpServer->receiveFrame(*d.frame); });
+        qdhcp->bindUdp(67, [this](const UdpReceived& d) { dhcpServer->receiveFrame(*d.frame); });
 
         // The L3 agent's qrouter namespace: qr- on br-int (VLAN 9), qg- on br-ex.
         qrouter = network->addNamespace("qrouter-040c1455-6096-4806-ba91-fec64cdaed81").value();
