@@ -10,7 +10,8 @@ EventId SimClock::schedule(SimDuration delay, std::function<void()> fn) {
 
 EventId SimClock::scheduleAt(SimTime at, std::function<void()> fn) {
     const EventId id = m_nextId++;
-    m_heap.push(Event{std::max(at, m_now), m_seq++, id, std::move(fn)});
+    m_heap.push_back(Event{std::max(at, m_now), m_seq++, id, std::move(fn)});
+    std::push_heap(m_heap.begin(), m_heap.end(), Later{});
     m_pending.insert(id);
     return id;
 }
@@ -18,18 +19,21 @@ EventId SimClock::scheduleAt(SimTime at, std::function<void()> fn) {
 bool SimClock::cancel(EventId id) { return m_pending.erase(id) == 1; }
 
 void SimClock::dropCancelledTop() {
-    while (!m_heap.empty() && !m_pending.contains(m_heap.top().id)) m_heap.pop();
+    while (!m_heap.empty() && !m_pending.contains(m_heap.front().id)) {
+        std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
+        m_heap.pop_back();
+    }
 }
 
 SimTime SimClock::nextEventTime() {
     dropCancelledTop();
-    return m_heap.empty() ? -1 : m_heap.top().at;
+    return m_heap.empty() ? -1 : m_heap.front().at;
 }
 
 bool SimClock::popAndRun() {
-    // priority_queue::top() is const; the event is copied out before pop.
-    Event e = m_heap.top();
-    m_heap.pop();
+    std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
+    Event e = std::move(m_heap.back());
+    m_heap.pop_back();
     m_pending.erase(e.id);
     m_now = e.at;
     e.fn();
@@ -40,7 +44,7 @@ std::size_t SimClock::runUntil(SimTime until) {
     std::size_t n = 0;
     for (;;) {
         dropCancelledTop();
-        if (m_heap.empty() || m_heap.top().at > until) break;
+        if (m_heap.empty() || m_heap.front().at > until) break;
         popAndRun();
         ++n;
     }

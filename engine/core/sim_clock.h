@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <unordered_set>
 #include <vector>
 
@@ -83,7 +82,8 @@ private:
     SimTime m_now = 0;
     std::uint64_t m_seq = 0;
     EventId m_nextId = 1;
-    std::priority_queue<Event, std::vector<Event>, Later> m_heap;
+    std::vector<Event> m_heap;  // a binary heap under Later (std::push_heap/pop_heap), so the
+                                // earliest event can be moved out rather than copied
     std::unordered_set<EventId> m_pending;  // ids scheduled and neither run nor cancelled
 };
 
