@@ -12,14 +12,44 @@ EventId SimClock::scheduleAt(SimTime at, std::function<void()> fn) {
     const EventId id = m_nextId++;
     m_heap.push_back(Event{std::max(at, m_now), m_seq++, id, std::move(fn)});
     std::push_heap(m_heap.begin(), m_heap.end(), Later{});
-    m_pending.insert(id);
+    setPending(id);
     return id;
 }
 
-bool SimClock::cancel(EventId id) { return m_pending.erase(id) == 1; }
+bool SimClock::isPending(EventId id) const {
+    if (id < m_base) return false;
+    const std::uint64_t idx = id - m_base;
+    const std::size_t word = std::size_t(idx / 64);
+    return word < m_pendingBits.size() && ((m_pendingBits[word] >> (idx % 64)) & 1);
+}
+
+void SimClock::setPending(EventId id) {
+    const std::uint64_t idx = id - m_base;
+    const std::size_t word = std::size_t(idx / 64);
+    if (word >= m_pendingBits.size()) m_pendingBits.resize(word + 1, 0);
+    m_pendingBits[word] |= 1ULL << (idx % 64);
+    ++m_live;
+}
+
+void SimClock::clearPending(EventId id) {
+    const std::uint64_t idx = id - m_base;
+    m_pendingBits[std::size_t(idx / 64)] &= ~(1ULL << (idx % 64));
+    --m_live;
+    // Drop leading words whose ids are all allocated and settled.
+    while (!m_pendingBits.empty() && m_pendingBits.front() == 0 && m_base + 64 <= m_nextId) {
+        m_pendingBits.pop_front();
+        m_base += 64;
+    }
+}
+
+bool SimClock::cancel(EventId id) {
+    if (!isPending(id)) return false;
+    clearPending(id);
+    return true;
+}
 
 void SimClock::dropCancelledTop() {
-    while (!m_heap.empty() && !m_pending.contains(m_heap.front().id)) {
+    while (!m_heap.empty() && !isPending(m_heap.front().id)) {
         std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
         m_heap.pop_back();
     }
@@ -34,7 +64,7 @@ bool SimClock::popAndRun() {
     std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
     Event e = std::move(m_heap.back());
     m_heap.pop_back();
-    m_pending.erase(e.id);
+    clearPending(e.id);
     m_now = e.at;
     e.fn();
     return true;

@@ -16,7 +16,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <unordered_set>
+#include <deque>
 #include <vector>
 
 namespace nlab::engine {
@@ -60,7 +60,7 @@ public:
     /// Runs events until none is pending or 'maxEvents' have run. Returns the number run.
     std::size_t runAll(std::size_t maxEvents = 10'000'000);
     /// Number of pending (not cancelled) events.
-    std::size_t pending() const { return m_pending.size(); }
+    std::size_t pending() const { return m_live; }
     /// Time of the earliest pending event, or -1 if none.
     SimTime nextEventTime();
 
@@ -84,7 +84,15 @@ private:
     EventId m_nextId = 1;
     std::vector<Event> m_heap;  // a binary heap under Later (std::push_heap/pop_heap), so the
                                 // earliest event can be moved out rather than copied
-    std::unordered_set<EventId> m_pending;  // ids scheduled and neither run nor cancelled
+    // Which ids are still pending (scheduled, neither run nor cancelled): one bit per id from
+    // m_base on. Ids only grow, so fully settled words at the front are dropped as the clock
+    // runs; this costs no allocation per event, unlike a hash set.
+    std::deque<std::uint64_t> m_pendingBits;
+    EventId m_base = 1;
+    std::size_t m_live = 0;
+    bool isPending(EventId id) const;
+    void setPending(EventId id);
+    void clearPending(EventId id);
 };
 
 }  // namespace nlab::engine

@@ -62,3 +62,32 @@ TEST(SimClockTest, NegativeDelayRunsNowAndTimeNeverGoesBack) {
 
 }  // namespace
 }  // namespace nlab::engine
+
+namespace nlab::engine {
+namespace {
+
+TEST(SimClockTest, CancelAnswersCorrectlyAcrossManyEvents) {
+    // Thousands of ids: the pending set slides along without losing track of any.
+    SimClock clock;
+    std::vector<EventId> ids;
+    int ran = 0;
+    for (int i = 0; i < 5000; ++i) ids.push_back(clock.schedule(i * kMicrosecond, [&] { ++ran; }));
+    for (int i = 0; i < 5000; i += 7) EXPECT_TRUE(clock.cancel(ids[std::size_t(i)]));
+    EXPECT_EQ(clock.pending(), 5000u - 715u);
+    clock.runUntil(2500 * kMicrosecond);
+    // Run and cancelled ids cannot be cancelled; later ones can.
+    EXPECT_FALSE(clock.cancel(ids[1]));
+    EXPECT_FALSE(clock.cancel(ids[7]));
+    EXPECT_TRUE(clock.cancel(ids[4999]));
+    clock.runAll();
+    EXPECT_EQ(ran, 5000 - 715 - 1);
+    EXPECT_EQ(clock.pending(), 0u);
+    EXPECT_FALSE(clock.cancel(ids[4998]));
+    // New events after the window slid still work.
+    EventId late = clock.schedule(kSecond, [&] { ++ran; });
+    EXPECT_TRUE(clock.cancel(late));
+    EXPECT_FALSE(clock.cancel(late));
+}
+
+}  // namespace
+}  // namespace nlab::engine
