@@ -19,6 +19,7 @@
 #include "engine/codec/frame_decode.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/lab/lab.h"
+#include "engine/lab/vm.h"
 #include "engine/net/l2_segment.h"
 #include "engine/net/linux_bridge.h"
 #include "engine/capture/pcap_writer.h"
@@ -56,8 +57,7 @@ protected:
     NetNamespace* qrouter = nullptr;
     std::unique_ptr<DhcpServer> dhcpServer;
     std::unique_ptr<Nat> nat;
-    std::unique_ptr<DhcpClient> dhcpClient;
-    std::vector<std::string> udhcpc;
+    std::unique_ptr<Vm> instance1;
 
     void SetUp() override {
         if (std::getenv("NLAB_TEST_DEBUG")) {
@@ -83,12 +83,13 @@ protected:
         setUpHost(*network, "10.10.100.139", "00:0c:29:5a:1e:91", *underlay, "10.10.100.140", 9);
 
         // instance1 on compute, plugged the hybrid way: tap -> qbr <- qvb ~ qvo -> br-int.
-        vm = compute->addNamespace("instance1").value();
-        auto nic = compute->addVmNic(*vm, "tap8cbe7bb6-18", mac("fa:16:3e:32:28:af")).value();
+        instance1 = Vm::create(*compute, "instance1").value();
+        vm = &instance1->netns();
+        NetDevice* tap8 = instance1->addNic("tap8cbe7bb6-18", mac("fa:16:3e:32:28:af")).value();
         LinuxBridge* qbr = compute->addLinuxBridge("qbr8cbe7bb6-18").value();
         auto [qvb, qvo] = compute->createVethPair("qvb8cbe7bb6-18", "qvo8cbe7bb6-18");
         ASSERT_TRUE(qbr->addInterface(*qvb).ok());
-        ASSERT_TRUE(qbr->addInterface(*nic.second).ok());
+        ASSERT_TRUE(qbr->addInterface(*tap8).ok());
         ASSERT_TRUE(compute->addOvsSystemPort(*compute->ovsBridge("br-int"), *qvo, 4).ok());
 
         // The DHCP agent's qdhcp namespace for private1.
@@ -169,15 +170,11 @@ protected:
     }
 
     void bootInstance1() {
-        DhcpClientConfig cfg;
-        cfg.interface = "eth0";
-        cfg.mac = MacAddress::fromU64(mac("fa:16:3e:32:28:af"));
-        dhcpClient = std::make_unique<DhcpClient>(lab.clock(), cfg);
-        ASSERT_TRUE(dhcpClient->attach(*vm).ok());
-        dhcpClient->setLineSink([this](std::string_view l) { udhcpc.emplace_back(l); });
-        dhcpClient->start();
+        instance1->boot();
         lab.clock().advance(5 * kSecond);
     }
+    DhcpClient* dhcpClient() const { return instance1->dhcpClient(); }
+    const std::vector<std::string>& udhcpc() const { return instance1->console(); }
 
     std::vector<std::string> table20(Node& n) {
         std::vector<std::string> out;
@@ -214,7 +211,7 @@ protected:
 
 TEST_F(SeedLabTest, Instance1GetsItsAddressByDhcp) {
     bootInstance1();
-    ASSERT_EQ(dhcpClient->state(), DhcpClientState::Bound) << ::testing::PrintToString(udhcpc);
+    ASSERT_EQ(dhcpClient()->state(), DhcpClientState::Bound) << ::testing::PrintToString(udhcpc());
     auto addrs = vm->addresses();
     ASSERT_EQ(addrs.size(), 1u);
     EXPECT_EQ(addrs[0].address, ip("10.10.10.7"));
@@ -222,10 +219,10 @@ TEST_F(SeedLabTest, Instance1GetsItsAddressByDhcp) {
     auto route = vm->lookupRoute(ip("8.8.8.8"));
     ASSERT_TRUE(route.has_value());
     EXPECT_EQ(route->gateway, ip("10.10.10.1"));
-    EXPECT_NE(std::find(udhcpc.begin(), udhcpc.end(),
+    EXPECT_NE(std::find(udhcpc().begin(), udhcpc().end(),
                         "Lease of 10.10.10.7 obtained, lease time 86400"),
-              udhcpc.end())
-        << ::testing::PrintToString(udhcpc);
+              udhcpc().end())
+        << ::testing::PrintToString(udhcpc());
 }
 
 TEST_F(SeedLabTest, PingsGatewayAndDhcpServerAndLearnsTheSeedsTable20Flows) {
@@ -339,6 +336,8 @@ TEST_F(SeedLabTest, CapturesDecodeCleanlyInTshark) {
     EXPECT_EQ(keys.find_first_not_of("0x00000001\n"), std::string::npos) << keys;
     EXPECT_NE(fields(underlayPcap, "-Y 'gre && dhcp' -e dhcp.option.dhcp").find("1\n"),
               std::string::npos);
+    // seedlab verify's check: GRE key 1 carrying ICMP (both echo directions).
+    EXPECT_EQ(fields(underlayPcap, "-Y 'gre.key == 1 && icmp' -e icmp.type"), "8\n0\n8\n0\n");
     if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 
