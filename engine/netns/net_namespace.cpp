@@ -4,9 +4,9 @@
 #include "engine/codec/ethernet.h"
 #include "engine/codec/icmp.h"
 #include "engine/codec/ipv4.h"
+#include "engine/codec/l4.h"
 #include "engine/codec/wire.h"
 #include "engine/core/assert.h"
-#include "engine/netns/udp_glue_internal.h"
 
 #include <algorithm>
 #include <cstring>
@@ -819,21 +819,21 @@ struct NetNamespace::Impl {
 
     void receiveUdp(NetDevice& dev, Packet&& frame, std::size_t l2, const Ipv4Datagram& d,
                     bool broadcast) {
-        netns_internal::UdpFields u;
-        if (!netns_internal::parseUdpFields(d.payload, u)) {
+        UdpDatagram u;
+        if (!parseUdp(d.payload, u).ok()) {
             drop(&dev, &frame, "malformed UDP datagram");
             return;
         }
         const std::uint32_t src = d.src().toU32();
         const std::uint32_t dst = d.dst().toU32();
-        if (!netns_internal::udpChecksumOk(src, dst, d.payload.first(u.length))) {
+        if (!udpChecksumValid(src, dst, d.payload.first(u.length()))) {
             drop(&dev, &frame, "bad UDP checksum");
             return;
         }
-        auto it = udp.find(u.dstPort);
+        auto it = udp.find(u.dstPort());
         if (it == udp.end() || !it->second) {
             if (eventsActive())
-                drop(&dev, &frame, "no listener on UDP port " + std::to_string(u.dstPort));
+                drop(&dev, &frame, "no listener on UDP port " + std::to_string(u.dstPort()));
             if (!broadcast)
                 icmpError(frame, l2, icmp_type::kDestUnreachable, icmp_unreach::kPort, 0, &dev);
             return;
@@ -842,8 +842,8 @@ struct NetNamespace::Impl {
         r.device = &dev;
         r.srcIp = src;
         r.dstIp = dst;
-        r.srcPort = u.srcPort;
-        r.dstPort = u.dstPort;
+        r.srcPort = u.srcPort();
+        r.dstPort = u.dstPort();
         r.srcMac = l2 >= kEth ? wire::load48(frame.bytes().data() + 6) : 0;
         r.payload = u.payload;
         r.frame = &frame;
@@ -1176,10 +1176,10 @@ bool NetNamespace::sendIpv4(std::uint32_t destination, std::uint8_t proto,
     if (chosen) source = m_impl->routeSource(*rt, destination);
     if (chosen && proto == kProtoUdp && payload.size() >= 8) {
         wire::store16(payload.data() + 6, 0);
-        wire::store16(payload.data() + 6, netns_internal::udpChecksumFor(source, destination, payload));
+        wire::store16(payload.data() + 6, udpChecksum(source, destination, payload));
     } else if (chosen && proto == kProtoTcp && payload.size() >= 20) {
         wire::store16(payload.data() + 16, 0);
-        wire::store16(payload.data() + 16, netns_internal::tcpChecksumFor(source, destination, payload));
+        wire::store16(payload.data() + 16, tcpChecksum(source, destination, payload));
     }
     Ipv4Fields f;
     f.src = Ipv4Address(source);

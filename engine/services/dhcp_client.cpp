@@ -3,6 +3,7 @@
 #include "engine/codec/dhcp.h"
 #include "engine/codec/ethernet.h"
 #include "engine/codec/ipv4.h"
+#include "engine/codec/l4.h"
 #include "engine/net/net_device.h"
 #include "engine/netns/net_namespace.h"
 
@@ -19,57 +20,6 @@ constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr std::uint8_t kProtoUdp = 17;
 constexpr std::uint32_t kBroadcastIp = 0xffffffffU;
 
-/// A UDP segment (RFC 768) from 'srcIp':'srcPort' to 'dstIp':'dstPort' carrying 'payload',
-/// with its checksum (a computed 0 is sent as 0xffff). (l4.h cannot be included beside
-/// net_namespace.h: both declare nlab::engine::UdpDatagram.)
-std::vector<std::uint8_t> udpSegment(std::uint16_t srcPort, std::uint16_t dstPort,
-                                     std::span<const std::uint8_t> payload,
-                                     std::uint32_t srcIp, std::uint32_t dstIp) {
-    const auto length = static_cast<std::uint16_t>(8 + payload.size());
-    std::vector<std::uint8_t> s(length, 0);
-    const std::uint16_t words[3] = {srcPort, dstPort, length};
-    for (int i = 0; i < 3; ++i) {
-        s[2 * i] = static_cast<std::uint8_t>(words[i] >> 8);
-        s[2 * i + 1] = static_cast<std::uint8_t>(words[i]);
-    }
-    std::copy(payload.begin(), payload.end(), s.begin() + 8);
-    std::uint16_t sum =
-        checksumFinish(checksumPartial(s, ipv4PseudoHeaderSum(srcIp, dstIp, 17, length)));
-    if (sum == 0)
-        sum = 0xffff;
-    s[6] = static_cast<std::uint8_t>(sum >> 8);
-    s[7] = static_cast<std::uint8_t>(sum);
-    return s;
-}
-
-/// The ports and payload of a UDP segment.
-struct UdpView {
-    std::uint16_t srcPort = 0;
-    std::uint16_t dstPort = 0;
-    std::size_t length = 0;  ///< From the length field.
-    std::span<const std::uint8_t> payload;
-};
-
-/// Parses UDP segment 'seg' sent from 'srcIp' to 'dstIp'; false when it is truncated, its
-/// length field is below 8 or beyond 'seg', or its checksum (when not zero) is wrong.
-bool parseUdpSegment(std::span<const std::uint8_t> seg, std::uint32_t srcIp,
-                     std::uint32_t dstIp, UdpView& out) {
-    if (seg.size() < 8)
-        return false;
-    out.srcPort = static_cast<std::uint16_t>((seg[0] << 8) | seg[1]);
-    out.dstPort = static_cast<std::uint16_t>((seg[2] << 8) | seg[3]);
-    out.length = static_cast<std::size_t>((seg[4] << 8) | seg[5]);
-    if (out.length < 8 || out.length > seg.size())
-        return false;
-    const auto whole = seg.first(out.length);
-    if ((seg[6] | seg[7]) != 0 &&
-        checksumFinish(checksumPartial(
-            whole, ipv4PseudoHeaderSum(srcIp, dstIp, 17,
-                                       static_cast<std::uint16_t>(out.length)))) != 0)
-        return false;
-    out.payload = whole.subspan(8);
-    return true;
-}
 
 constexpr std::uint16_t kUdhcpMaxSize = 576;  ///< IP_UDP_DHCP_SIZE, udhcpc's option 57.
 constexpr int kSelectTries = 3;               ///< REQUESTs sent for one OFFER.
@@ -286,7 +236,7 @@ void DhcpClient::sendBroadcast(const DhcpMessage& msg, Ipv4Address src) {
         return;
     const auto payload = buildDhcp(msg);
     const auto udp =
-        udpSegment(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(), kBroadcastIp);
+        buildUdp(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(), kBroadcastIp);
     Ipv4Fields fields;  // udhcp_send_raw_packet: TTL 64, TOS 0, id 0, no DF.
     fields.src = src;
     fields.dst = Ipv4Address(kBroadcastIp);
@@ -302,7 +252,7 @@ bool DhcpClient::sendUnicast(const DhcpMessage& msg, Ipv4Address src, Ipv4Addres
         return false;
     const auto payload = buildDhcp(msg);
     return m_io.sendUdp(dst, src,
-                        udpSegment(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(),
+                        buildUdp(kDhcpClientPort, kDhcpServerPort, payload, src.toU32(),
                                    dst.toU32()));
 }
 
@@ -432,9 +382,11 @@ void DhcpClient::receiveFrame(const Packet& frame) {
         ip.headerLength != kIpv4HeaderLength ||
         !ipv4HeaderChecksumValid(eth.payload.first(ip.headerLength)))
         return;
-    UdpView udp;
-    if (!parseUdpSegment(ip.payload, ip.header.src.value(), ip.header.dst.value(), udp) ||
-        udp.dstPort != kDhcpClientPort || udp.length != ip.payload.size())
+    UdpDatagram udp;
+    if (!parseUdp(ip.payload, udp).ok() ||
+        !udpChecksumValid(ip.header.src.value(), ip.header.dst.value(),
+                          ip.payload.first(udp.length())) ||
+        udp.dstPort() != kDhcpClientPort || udp.length() != ip.payload.size())
         return;
     if (m_listen == DhcpListenMode::Kernel && ip.header.dst.value() != m_requested.toU32() &&
         ip.header.dst.value() != kBroadcastIp)

@@ -3,6 +3,7 @@
 #include "engine/codec/dhcp.h"
 #include "engine/codec/ethernet.h"
 #include "engine/codec/ipv4.h"
+#include "engine/codec/l4.h"
 #include "engine/netns/net_namespace.h"
 
 #include <algorithm>
@@ -17,57 +18,6 @@ constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr std::uint8_t kProtoUdp = 17;
 constexpr std::uint32_t kBroadcastIp = 0xffffffffU;
 
-/// A UDP segment (RFC 768) from 'srcIp':'srcPort' to 'dstIp':'dstPort' carrying 'payload',
-/// with its checksum (a computed 0 is sent as 0xffff). (l4.h cannot be included beside
-/// net_namespace.h: both declare nlab::engine::UdpDatagram.)
-std::vector<std::uint8_t> udpSegment(std::uint16_t srcPort, std::uint16_t dstPort,
-                                     std::span<const std::uint8_t> payload,
-                                     std::uint32_t srcIp, std::uint32_t dstIp) {
-    const auto length = static_cast<std::uint16_t>(8 + payload.size());
-    std::vector<std::uint8_t> s(length, 0);
-    const std::uint16_t words[3] = {srcPort, dstPort, length};
-    for (int i = 0; i < 3; ++i) {
-        s[2 * i] = static_cast<std::uint8_t>(words[i] >> 8);
-        s[2 * i + 1] = static_cast<std::uint8_t>(words[i]);
-    }
-    std::copy(payload.begin(), payload.end(), s.begin() + 8);
-    std::uint16_t sum =
-        checksumFinish(checksumPartial(s, ipv4PseudoHeaderSum(srcIp, dstIp, 17, length)));
-    if (sum == 0)
-        sum = 0xffff;
-    s[6] = static_cast<std::uint8_t>(sum >> 8);
-    s[7] = static_cast<std::uint8_t>(sum);
-    return s;
-}
-
-/// The ports and payload of a UDP segment.
-struct UdpView {
-    std::uint16_t srcPort = 0;
-    std::uint16_t dstPort = 0;
-    std::size_t length = 0;  ///< From the length field.
-    std::span<const std::uint8_t> payload;
-};
-
-/// Parses UDP segment 'seg' sent from 'srcIp' to 'dstIp'; false when it is truncated, its
-/// length field is below 8 or beyond 'seg', or its checksum (when not zero) is wrong.
-bool parseUdpSegment(std::span<const std::uint8_t> seg, std::uint32_t srcIp,
-                     std::uint32_t dstIp, UdpView& out) {
-    if (seg.size() < 8)
-        return false;
-    out.srcPort = static_cast<std::uint16_t>((seg[0] << 8) | seg[1]);
-    out.dstPort = static_cast<std::uint16_t>((seg[2] << 8) | seg[3]);
-    out.length = static_cast<std::size_t>((seg[4] << 8) | seg[5]);
-    if (out.length < 8 || out.length > seg.size())
-        return false;
-    const auto whole = seg.first(out.length);
-    if ((seg[6] | seg[7]) != 0 &&
-        checksumFinish(checksumPartial(
-            whole, ipv4PseudoHeaderSum(srcIp, dstIp, 17,
-                                       static_cast<std::uint16_t>(out.length)))) != 0)
-        return false;
-    out.payload = whole.subspan(8);
-    return true;
-}
 
 
 /// A UDP datagram found in a frame, with the link and network addresses around it.
@@ -91,16 +41,18 @@ std::optional<FrameUdp> parseUdpFrame(std::span<const std::uint8_t> bytes) {
     if (!parseIpv4(eth.payload, ip) || ip.protocol() != kProtoUdp || ip.isFragment() ||
         !ipv4HeaderChecksumValid(eth.payload.first(ip.headerLength)))
         return std::nullopt;
-    UdpView udp;
-    if (!parseUdpSegment(ip.payload, ip.header.src.value(), ip.header.dst.value(), udp))
+    UdpDatagram udp;
+    if (!parseUdp(ip.payload, udp).ok() ||
+        !udpChecksumValid(ip.header.src.value(), ip.header.dst.value(),
+                          ip.payload.first(udp.length())))
         return std::nullopt;
     FrameUdp out;
     out.srcMac = eth.src;
     out.dstMac = eth.dst;
     out.srcIp = ip.header.src.value();
     out.dstIp = ip.header.dst.value();
-    out.srcPort = udp.srcPort;
-    out.dstPort = udp.dstPort;
+    out.srcPort = udp.srcPort();
+    out.dstPort = udp.dstPort();
     out.payload = udp.payload;
     return out;
 }
@@ -110,7 +62,7 @@ std::vector<std::uint8_t> buildUdpFrame(MacAddress srcMac, MacAddress dstMac,
                                         std::uint32_t srcIp, std::uint32_t dstIp,
                                         std::uint16_t srcPort, std::uint16_t dstPort,
                                         std::span<const std::uint8_t> payload) {
-    const auto udp = udpSegment(srcPort, dstPort, payload, srcIp, dstIp);
+    const auto udp = buildUdp(srcPort, dstPort, payload, srcIp, dstIp);
     Ipv4Fields fields;
     fields.src = Ipv4Address(srcIp);
     fields.dst = Ipv4Address(dstIp);
