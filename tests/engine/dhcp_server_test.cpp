@@ -29,8 +29,8 @@ const Ipv4Address kOtherIp = Ipv4Address::fromOctets(10, 10, 10, 8);
 const Ipv4Address kGateway = Ipv4Address::fromOctets(10, 10, 10, 1);
 constexpr const char* kTap = "tap78dd7f1e-53";
 
-/// The UDP header of a reply. (This file includes net_namespace.h for the end-to-end test,
-/// so it reads UDP by hand: l4.h declares another nlab::engine::UdpDatagram.)
+/// The UDP header of a reply, read by hand so that the server's bytes are checked
+/// independently of the codec it uses to write them.
 struct UdpSeen {
     std::uint16_t sport = 0, dport = 0, checksum = 0;
     std::span<const std::uint8_t> payload;
