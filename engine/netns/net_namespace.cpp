@@ -462,7 +462,8 @@ struct NetNamespace::Impl {
         });
     }
 
-    /// Routes and sends a locally generated frame (an Ethernet header whose addresses are filled in here, then IPv4).
+    /// Routes and sends a locally generated frame: an Ethernet header whose addresses are
+    /// filled in here, then IPv4.
     bool sendLocal(Packet&& frame, std::uint32_t dst, const NetDevice* oif) {
         const RouteEntry* rt = routeFor(dst, oif);
         if (rt == nullptr) {
