@@ -5,14 +5,13 @@
 #include <malloc.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "engine/lab/lab.h"
 #include "engine/net/l2_segment.h"
 #include "engine/net/linux_bridge.h"
+#include "tests/support/seed_flows.h"
 
 namespace {
 
@@ -20,17 +19,6 @@ using namespace nlab::engine;
 
 std::uint32_t ip(const char* s) { return Ipv4Address::parse(s)->toU32(); }
 
-std::string brTunFlows(int vlan) {
-    std::ifstream f(std::string(NLAB_TESTDATA_DIR) + "/icehouse-br-tun.flows");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    std::string text = ss.str();
-    for (const std::string from : {"mod_vlan_vid:4", "dl_vlan=4"}) {
-        auto pos = text.find(from);
-        text.replace(pos, from.size(), from.substr(0, from.size() - 1) + std::to_string(vlan));
-    }
-    return text;
-}
 
 /// A host with eth1 on the underlay, br-int (NORMAL) and br-tun (seed flows for 'vlan'),
 /// GRE tunnels to 'peers'.
@@ -55,7 +43,7 @@ Node& host(Lab& lab, const std::string& name, std::uint32_t addr, L2Segment& und
         (void)brTun->addPort(c);
     }
     brInt->addFlowsText("priority=1,actions=normal\n");
-    brTun->addFlowsText(brTunFlows(vlan));
+    brTun->addFlowsText(testing::seedBrTunFlows(vlan));
     return n;
 }
 

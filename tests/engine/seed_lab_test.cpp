@@ -9,9 +9,7 @@
 #include <cstdlib>
 #include <unistd.h>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,6 +25,7 @@
 #include "engine/services/dhcp_server.h"
 #include "engine/services/nat.h"
 #include "engine/services/ping.h"
+#include "tests/support/seed_flows.h"
 
 namespace nlab::engine {
 namespace {
@@ -34,17 +33,6 @@ namespace {
 std::uint32_t ip(const char* s) { return Ipv4Address::parse(s)->toU32(); }
 std::uint64_t mac(const char* s) { return MacAddress::parse(s)->toU64(); }
 
-std::string brTunFlows(int vlan) {
-    std::ifstream f(std::string(NLAB_TESTDATA_DIR) + "/icehouse-br-tun.flows");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    std::string text = ss.str();
-    for (const std::string from : {"mod_vlan_vid:4", "dl_vlan=4"}) {
-        auto pos = text.find(from);
-        text.replace(pos, from.size(), from.substr(0, from.size() - 1) + std::to_string(vlan));
-    }
-    return text;
-}
 
 class SeedLabTest : public ::testing::Test {
 protected:
@@ -163,7 +151,7 @@ protected:
         c.localIp = ip(addr);
         ASSERT_TRUE(brTun->addPort(c).ok());
         brInt->addFlowsText("priority=1,actions=normal\n");
-        brTun->addFlowsText(brTunFlows(vlan), "icehouse-br-tun.flows");
+        brTun->addFlowsText(testing::seedBrTunFlows(vlan), "icehouse-br-tun.flows");
         if (vlan == 9) {
             ASSERT_TRUE(n.addOvsBridge("br-ex", OvsBridge::FailMode::Standalone).ok());
         }

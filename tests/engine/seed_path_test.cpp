@@ -5,8 +5,6 @@
 // lists them, their counters, their refresh by traffic and their expiry after 300 s.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +16,7 @@
 #include "engine/flow/ofctl_format.h"
 #include "engine/flow/ofctl_parse.h"
 #include "engine/packet/addresses.h"
+#include "tests/support/seed_flows.h"
 
 namespace nlab::engine {
 namespace {
@@ -26,26 +25,8 @@ constexpr const char* kVmMac = "fa:16:3e:32:28:af";      // instance1, 10.10.10.
 constexpr const char* kGwMac = "fa:16:3e:2a:46:e0";      // qr-d8fd27a6-d1, 10.10.10.1
 constexpr const char* kDhcpMac = "fa:16:3e:3c:54:50";    // tap78dd7f1e-53, 10.10.10.2
 
-std::string readFile(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
 
 /// The seed's br-tun flows with the node's local VLAN for private1 (tun_id 0x1).
-std::string brTunFlows(int vlan) {
-    std::string text = readFile(std::string(NLAB_TESTDATA_DIR) + "/icehouse-br-tun.flows");
-    EXPECT_FALSE(text.empty());
-    auto replace = [&](const std::string& from, const std::string& to) {
-        auto pos = text.find(from);
-        ASSERT_NE(pos, std::string::npos) << from;
-        text.replace(pos, from.size(), to);
-    };
-    replace("mod_vlan_vid:4", "mod_vlan_vid:" + std::to_string(vlan));
-    replace("dl_vlan=4", "dl_vlan=" + std::to_string(vlan));
-    return text;
-}
 
 struct Node {
     std::string name;
@@ -96,7 +77,7 @@ protected:
         ASSERT_TRUE(OvsBridge::connectPatch(n.brInt, "patch-tun", n.brTun, "patch-int").ok());
         // The Icehouse agent's br-int: one NORMAL rule.
         n.brInt.addFlowsText("priority=1,actions=normal\n");
-        n.brTun.addFlowsText(brTunFlows(vlan), "icehouse-br-tun.flows");
+        n.brTun.addFlowsText(testing::seedBrTunFlows(vlan), "icehouse-br-tun.flows");
         TunnelUnderlay u;
         u.localIp = n.ip;
         u.resolve = [](std::uint32_t local, std::uint32_t remote) {
