@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages NeutronLab needs to build, run and test, if missing.
 # Usage: packaging/deps-debian.sh [run|test|all]   (default: all)
-#   run   compiler, CMake, Ninja, libpcap
+#   run   compiler, CMake, Ninja, libpcap, yaml-cpp (lab files), libedit (CLI line editing)
 #   test  run + GoogleTest/GoogleMock, Google Benchmark, Open vSwitch (the differential
 #         tests' reference), tshark (pcap checks)
 # Uses sudo when not root. Does nothing when everything is present.
 set -euo pipefail
 
 what=${1:-all}
-pkgs=(g++ cmake ninja-build pkg-config libpcap-dev)
+pkgs=(g++ cmake ninja-build pkg-config libpcap-dev libyaml-cpp-dev libedit-dev)
 case $what in
   run) ;;
   test|all) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev openvswitch-switch tshark) ;;
