@@ -86,6 +86,9 @@ struct CommandCall {
     Shell& shell;
     const ShellContext& context;
     std::vector<std::string> argv;
+    /// The line ended in '&': a command that can run as a job (tcpdump) registers a Job
+    /// with Shell::addJob() and returns at once; others run in the foreground as usual.
+    bool background = false;
 };
 
 using CommandHandler = std::function<CommandOutput(CommandCall&)>;
