@@ -35,6 +35,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@
 namespace nlab::engine {
 
 class Vm;
+struct AndOrList;       // engine/console/shell_words.h
+struct Pipeline;
+struct SimpleCommand;
 
 /// Where a command line runs.
 struct ShellContext {
@@ -89,6 +93,10 @@ struct CommandCall {
     /// The line ended in '&': a command that can run as a job (tcpdump) registers a Job
     /// with Shell::addJob() and returns at once; others run in the foreground as usual.
     bool background = false;
+    /// Standard input when the command reads a pipe (`A | grep x`); null: the terminal
+    /// (nothing to read). A command that ends with '&' but adds no job runs to completion
+    /// and its output is shown as the job's (see Shell::run).
+    const std::string* input = nullptr;
 };
 
 using CommandHandler = std::function<CommandOutput(CommandCall&)>;
@@ -152,6 +160,14 @@ public:
     std::string takeJobOutput();
     /// Stops every job (end of a script or session) and returns their final output.
     std::string stopAllJobs();
+    /// bash's `jobs`: "[1]+  Running                 tcpdump -i tap -w f.pcap &" per job;
+    /// finished jobs are listed as Done once and forgotten.
+    std::string listJobs();
+    /// bash's `kill [-SIG] %N|PID ...`: stops the job; its final output and the "Done" line
+    /// come with the next takeJobOutput().
+    CommandOutput killJobs(const std::vector<std::string>& argv);
+    /// The exit status of the last command line run (`$?`).
+    int lastStatus() const { return m_lastStatus; }
 
     /// Directory for files commands write (`tcpdump -w x.pcap`): relative paths resolve
     /// here. Default "." (the CLI's --pcap-dir sets it).
@@ -174,6 +190,17 @@ public:
 
 private:
     struct JobSlot;
+    CommandOutput runAndOr(const ShellContext& context, const AndOrList& list);
+    CommandOutput runPipeline(const ShellContext& context, const Pipeline& pipeline,
+                              bool background);
+    CommandOutput runSimple(const ShellContext& context, const SimpleCommand& command,
+                            const std::string* input, bool background);
+    CommandOutput dispatch(const ShellContext& context, std::vector<std::string> argv,
+                           const std::string* input, bool background);
+    std::string parameter(const ShellContext& context, std::string_view name) const;
+    std::string doneLine(const JobSlot& slot, std::size_t index) const;
+    char jobMark(std::size_t index) const;
+
     Lab& m_lab;
     std::map<std::string, CommandInfo, std::less<>> m_commands;
     std::vector<std::unique_ptr<JobSlot>> m_jobs;
@@ -181,7 +208,12 @@ private:
     std::string m_fileDir = ".";
     std::map<std::string, NodeInfo, std::less<>> m_nodeInfo;
     std::vector<Vm*> m_vms;
+    int m_lastStatus = 0;
+    int m_nextPid = 2417;
 };
+
+/// The scope a context's commands come from (kScopeHost for Host and Namespace).
+unsigned scopeOf(const ShellContext& context);
 
 /// Host and guest tools: ip (addr, link, route, neigh, netns [show|exec]), ifconfig,
 /// brctl (show, showmacs), ethtool -S, arp -n, ping, sleep, hostname, echo, help,
