@@ -120,7 +120,11 @@ public:
     /// Pins the bridge's MAC (`ip link set qbr address MAC`): sets the device's MAC and
     /// the bridge id, which no longer follow the ports.
     void setBridgeMac(std::uint64_t mac);
-    bool stpEnabled() const { return false; }       ///< STP is off, as Nova sets it.
+    /// Whether STP is on (`brctl stp BR on`, what `brctl show` prints). Off by default, as
+    /// Nova sets it; libvirt's virbr0 has it on. The engine runs no spanning tree: the flag
+    /// is shown, and ports forward at once either way.
+    bool stpEnabled() const { return m_stpEnabled; }
+    void setStpEnabled(bool on) { m_stpEnabled = on; }
     SimDuration forwardDelay() const { return 0; }  ///< `brctl setfd 0`.
     SimDuration ageingTime() const { return m_ageingTime; }
     /// Sets ageing_time (`brctl setageing`); entries then expire at last-seen + 'ageing'.
@@ -168,6 +172,7 @@ private:
     std::vector<Port> m_ports;  ///< Slot i holds port number i + 1.
     std::unordered_map<std::uint64_t, Entry> m_fdb;
     SimDuration m_ageingTime = kBridgeDefaultAgeingTime;
+    bool m_stpEnabled = false;
     std::uint64_t m_bridgeMac = 0;
     bool m_macPinned = false;
     EventId m_ageingEvent = 0;
