@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "engine/console/host_formatters.h"
+#include "engine/console/shell.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/lab/lab.h"
 #include "engine/lab/vm.h"
@@ -509,6 +512,90 @@ TEST_F(AgentsTest, Step6RoutingBetweenNetworksLearnsBothVlansOnBothHosts) {
     EXPECT_EQ(learnedTable20(*compute->ovsBridge("br-tun")),
               (std::vector<std::string>{learned(4, "fa:16:3e:2a:46:e0", 1),
                                         learned(5, "fa:16:3e:79:45:64", 2)}));
+}
+
+std::vector<std::string> words(const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> v;
+    for (std::string w; in >> w;) v.push_back(w);
+    return v;
+}
+
+TEST_F(AgentsTest, DescribeToGivesTheShellNodeInfosAndVmsAndOvsVsctlShowIsTheArticles) {
+    bootInstance1(false);
+    state.hosts[0].bridgeOrder = {"br-int", "br-tun", "br-ex"};
+    state.hosts[0].portOrder = {
+        {"br-int", {"patch-tun", "tap78dd7f1e-53", "tap708ee330-0c", "taped034aae-11",
+                    "qr-d8fd27a6-d1", "qr-09208a89-0b", "qr-4debe62b-e4", "br-int"}},
+        {"br-tun", {"patch-int", "gre-0a0a648c", "br-tun"}},
+        {"br-ex", {"eth2", "br-ex", "qg-6f726a6c-41"}}};
+    state.hosts[0].netnsOrder = {"qdhcp-224f79e0-8068-4ef7-8c79-2326bc0cf5c4"};
+    state.hosts[1].ovsUuid = "b5553502-95e4-4ad2-90a6-a3da02d3819d";
+    state.hosts[1].bridgeOrder = {"br-tun", "br-int"};
+    state.hosts[1].portOrder = {{"br-tun", {"br-tun", "patch-int", "gre-0a0a648b"}},
+                                {"br-int", {"patch-tun", "qvo8cbe7bb6-18", "br-int"}}};
+    engine::Shell shell(lab);
+    agents.describeTo(shell);
+    agents.describeTo(shell);  // idempotent
+    const engine::NodeInfo& ni = shell.nodeInfo(*network);
+    EXPECT_EQ(ni.ovsUuid, "909c85d0-ff4e-446b-bf8a-9166f0fccd24");
+    EXPECT_EQ(ni.netnsOrder,
+              (std::vector<std::string>{"qdhcp-224f79e0-8068-4ef7-8c79-2326bc0cf5c4"}));
+    EXPECT_EQ(shell.vms(), (std::vector<engine::Vm*>{agents.vm("instance1")}));
+    // The article's `ovs-vsctl show` on both nodes (its line breaks were lost: words compared).
+    EXPECT_EQ(words(engine::formatOvsVsctlShow(*network, ni.ovsUuid, ni.ovsVersion, &ni.showOrder)),
+              words("909c85d0-ff4e-446b-bf8a-9166f0fccd24 Bridge br-int fail_mode: secure Port "
+                    "patch-tun Interface patch-tun type: patch options: {peer=patch-int} Port "
+                    "\"tap78dd7f1e-53\" tag: 9 Interface \"tap78dd7f1e-53\" type: internal Port "
+                    "\"tap708ee330-0c\" tag: 11 Interface \"tap708ee330-0c\" type: internal Port "
+                    "\"taped034aae-11\" tag: 8 Interface \"taped034aae-11\" type: internal Port "
+                    "\"qr-d8fd27a6-d1\" tag: 9 Interface \"qr-d8fd27a6-d1\" type: internal Port "
+                    "\"qr-09208a89-0b\" tag: 8 Interface \"qr-09208a89-0b\" type: internal Port "
+                    "\"qr-4debe62b-e4\" tag: 11 Interface \"qr-4debe62b-e4\" type: internal Port "
+                    "br-int Interface br-int type: internal Bridge br-tun Port patch-int Interface "
+                    "patch-int type: patch options: {peer=patch-tun} Port \"gre-0a0a648c\" "
+                    "Interface \"gre-0a0a648c\" type: gre options: {in_key=flow, "
+                    "local_ip=\"10.10.100.139\", out_key=flow, remote_ip=\"10.10.100.140\"} Port "
+                    "br-tun Interface br-tun type: internal Bridge br-ex Port \"eth2\" Interface "
+                    "\"eth2\" Port br-ex Interface br-ex type: internal Port \"qg-6f726a6c-41\" "
+                    "Interface \"qg-6f726a6c-41\" type: internal ovs_version: \"2.0.2\""));
+    const engine::NodeInfo& ci = shell.nodeInfo(*compute);
+    EXPECT_EQ(words(engine::formatOvsVsctlShow(*compute, ci.ovsUuid, ci.ovsVersion, &ci.showOrder)),
+              words("b5553502-95e4-4ad2-90a6-a3da02d3819d Bridge br-tun Port br-tun Interface "
+                    "br-tun type: internal Port patch-int Interface patch-int type: patch options: "
+                    "{peer=patch-tun} Port \"gre-0a0a648b\" Interface \"gre-0a0a648b\" type: gre "
+                    "options: {in_key=flow, local_ip=\"10.10.100.140\", out_key=flow, "
+                    "remote_ip=\"10.10.100.139\"} Bridge br-int fail_mode: secure Port patch-tun "
+                    "Interface patch-tun type: patch options: {peer=patch-int} Port "
+                    "\"qvo8cbe7bb6-18\" tag: 4 Interface \"qvo8cbe7bb6-18\" Port br-int Interface "
+                    "br-int type: internal ovs_version: \"2.0.2\""));
+}
+
+TEST_F(AgentsTest, VxlanNetworkGetsVxlanPortsAndTable3) {
+    state.networks["vx"] = makeNetwork("vx", "vx", NetworkType::Vxlan, 1000);
+    addSubnet(makeSubnet("vx-sub", "vx", "10.20.0.0/24", "10.20.0.1"));
+    addPort(makePort("vxdhcp-0000-0000", "vx", "vx-sub", "fa:16:3e:00:0a:01", "10.20.0.2",
+                     owner::kDhcp, "dhcp", "network"));
+    // The lowest VLAN not pinned on the network node.
+    EXPECT_EQ(agents.localVlan("network", "vx"), 1);
+    EXPECT_EQ(portsOf(*network, "br-tun"),
+              (std::vector<std::string>{"patch-int#1", "gre-0a0a648c#2", "vxlan-0a0a648c#3",
+                                        "br-tun#65534"}));
+    const std::vector<std::string> f = flows(*network->ovsBridge("br-tun"));
+    EXPECT_NE(std::find(f.begin(), f.end(), "table=0, priority=1,in_port=3 actions=resubmit(,3)"),
+              f.end());
+    EXPECT_NE(std::find(f.begin(), f.end(),
+                        "table=3, priority=1,tun_id=0x3e8 actions=mod_vlan_vid:1,resubmit(,10)"),
+              f.end());
+    EXPECT_NE(std::find(f.begin(), f.end(),
+                        "table=21, dl_vlan=1 actions=strip_vlan,set_tunnel:0x3e8,output:3"),
+              f.end());
+    // A VM on compute gets its address over VXLAN.
+    bootInstance("vxvm", "vxport-0000-0000", "vx", "vx-sub", "fa:16:3e:00:0a:02", "10.20.0.5");
+    EXPECT_NE(compute->ovsBridge("br-tun")->portByName("vxlan-0a0a648b"), nullptr);
+    lab.clock().advance(5 * kSecond);
+    ASSERT_EQ(agents.vm("vxvm")->netns().addresses().size(), 1u);
+    EXPECT_EQ(agents.vm("vxvm")->netns().addresses()[0].address, ip("10.20.0.5").toU32());
 }
 
 TEST_F(AgentsTest, FloatingIpIsReachableFromOutside) {
