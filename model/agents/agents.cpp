@@ -517,8 +517,8 @@ struct Agents::Impl {
     }
 
     /// Address, route and dnsmasq configuration of a network's DHCP port, from the state.
-    /// 'excludePort' is a port about to be deleted.
-    Status syncDhcp(const std::string& networkId, const std::string& excludePort = {}) {
+    /// 'exclude' holds ports about to be deleted (reload_allocations after port_delete_end).
+    Status syncDhcp(const std::string& networkId, const std::set<std::string>& exclude = {}) {
         auto it = dhcp.find(networkId);
         if (it == dhcp.end()) return {};
         DhcpRt& rt = it->second;
@@ -584,7 +584,7 @@ struct Agents::Impl {
         }
         std::map<MacAddress, Ipv4Address> hostsWanted;
         for (const Port* p : state.portsOf(networkId)) {
-            if (p->id == excludePort) continue;
+            if (exclude.count(p->id)) continue;
             for (const FixedIp& ip : p->fixedIps) {
                 if (ip.subnetId != subnetId || ip.ipAddress == cfg.serverAddress) continue;
                 hostsWanted.emplace(p->macAddress, ip.ipAddress);
@@ -992,7 +992,7 @@ Status Agents::portDeleted(const Port& port) {
             break;
         }
     }
-    return d.syncDhcp(port.networkId, port.id);
+    return d.syncDhcp(port.networkId, {port.id});
 }
 
 Status Agents::subnetChanged(const Subnet& subnet) {
@@ -1025,8 +1025,18 @@ Status Agents::instanceDeleted(const Instance& instance) {
     Impl& d = *m_impl;
     auto it = d.vms.find(instance.name);
     if (it == d.vms.end()) return fail(ErrorCode::NotFound, "instance " + instance.name + " is not running");
+    std::set<std::string> networks;
+    std::set<std::string> ports;
+    for (const Impl::VifRt& v : it->second.vifs) {
+        networks.insert(v.networkId);
+        ports.insert(v.portId);
+    }
     Status s = d.teardown(it->second);
     d.vms.erase(it);
+    // Nova deletes the instance's ports with it: dnsmasq forgets them.
+    for (const std::string& net : networks) {
+        if (Status st = d.syncDhcp(net, ports); !st && s.ok()) s = st;
+    }
     return s;
 }
 

@@ -431,9 +431,16 @@ TEST_F(AgentsTest, DhcpServerListsEveryPortOfItsNetwork) {
     bootInstance1(false);
     EXPECT_EQ(names(), (std::vector<std::string>{"fa:16:3e:2a:46:e0,host-10-10-10-1,10.10.10.1",
                                                  "fa:16:3e:32:28:af,host-10-10-10-7,10.10.10.7"}));
+    // Deleting the instance deletes its port (the Cloud erases it without portDeleted).
     ASSERT_TRUE(agents.instanceDeleted(state.instances["id-instance1"]).ok());
-    ASSERT_TRUE(agents.portDeleted(state.ports[kInstance1Port]).ok());
+    EXPECT_EQ(names(), (std::vector<std::string>{"fa:16:3e:2a:46:e0,host-10-10-10-1,10.10.10.1"}));
     state.ports.erase(kInstance1Port);
+    // An unbound port that goes through portDeleted.
+    addPort(makePort("0c0c0c0c-0000", kPrivate1, "dcdd699a-c4b0-4360-9219-c62cb6ed0b3e",
+                     "fa:16:3e:00:00:33", "10.10.10.33", "", "", ""));
+    EXPECT_EQ(names().size(), 2u);
+    ASSERT_TRUE(agents.portDeleted(state.ports["0c0c0c0c-0000"]).ok());
+    state.ports.erase("0c0c0c0c-0000");
     EXPECT_EQ(names(), (std::vector<std::string>{"fa:16:3e:2a:46:e0,host-10-10-10-1,10.10.10.1"}));
 }
 
