@@ -228,18 +228,26 @@ struct Agents::Impl {
         if (auto s = node.root().addAddress("eth1", rt.dataIp, host.prefixLength); !s) return s;
         node.setTunnelEndpoint(rt.dataIp);
 
-        // br-ex exists before the agents start (the admin's `ovs-vsctl add-br br-ex`): a
-        // standalone bridge with its NORMAL rule, eth2 as a system port on the external wire.
+        // The network host's external NIC (eth2) on the external wire.
+        engine::NetDevice* ext = nullptr;
         if (host.role == HostRole::Network) {
-            engine::NetDevice& ext = node.createDevice(host.externalNic,
-                                                       engine::DeviceKind::Ethernet,
-                                                       deviceMac(host.name, host.externalNic));
-            if (auto r = segment("external")->attach(ext); !r) return r.error();
+            ext = &node.createDevice(host.externalNic, engine::DeviceKind::Ethernet,
+                                     deviceMac(host.name, host.externalNic));
+            if (auto r = segment("external")->attach(*ext); !r) return r.error();
+        }
+        // The kernel's datapath device, created with the first bridge (down, as `ip link`
+        // shows it).
+        node.createDevice("ovs-system", engine::DeviceKind::OvsSystem,
+                          deviceMac(host.name, "ovs-system"))
+            .setUp(false);
+        // br-ex exists before the agents start (the admin's `ovs-vsctl add-br br-ex`): a
+        // standalone bridge with its NORMAL rule and eth2 as a system port.
+        if (ext) {
             auto br = node.addOvsBridge("br-ex", engine::OvsBridge::FailMode::Standalone,
                                         deviceMac(host.name, "br-ex"));
             if (!br) return br.error();
             rt.brEx = br.value();
-            if (auto r = node.addOvsSystemPort(*rt.brEx, ext); !r) return r.error();
+            if (auto r = node.addOvsSystemPort(*rt.brEx, *ext); !r) return r.error();
         }
 
         // setup_integration_br(): secure, all flows removed, NORMAL at priority 1.

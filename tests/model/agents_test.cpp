@@ -171,6 +171,7 @@ protected:
         cmp.localVlans = {{"private1", 4}, {"private2", 5}};
         cmp.deviceMacs = {{"br-int", mac("d2:2d:3d:fc:72:44")},
                           {"br-tun", mac("2a:fd:e3:83:b9:4f")},
+                          {"ovs-system", mac("e6:c2:4f:85:74:3b")},
                           {"virbr0", mac("6a:cc:bc:f5:91:be")},
                           {"qvb8cbe7bb6-18", mac("1a:8e:57:f2:7d:11")},
                           {"qvo8cbe7bb6-18", mac("a6:98:52:ef:b1:0e")}};
@@ -365,6 +366,7 @@ TEST_F(AgentsTest, BridgesPortsTagsAndTunnelOptions) {
     EXPECT_FALSE(gre->config.inKey.has_value());
     EXPECT_FALSE(gre->config.outKey.has_value());
     EXPECT_EQ(compute->device("br-int")->mac(), mac("d2:2d:3d:fc:72:44").toU64());
+    EXPECT_EQ(compute->device("ovs-system")->mac(), mac("e6:c2:4f:85:74:3b").toU64());
     EXPECT_EQ(compute->device("eth0")->mac(), mac("00:0c:29:07:13:bf").toU64());
     EXPECT_EQ(compute->device("eth1")->mac(), mac("00:0c:29:07:13:c9").toU64());
     EXPECT_EQ(agents.localVlan("network", kPrivate1), 9);
@@ -446,7 +448,13 @@ TEST_F(AgentsTest, DhcpServerListsEveryPortOfItsNetwork) {
 
 TEST_F(AgentsTest, HybridPlugDevicesInTheArticlesIfindexOrder) {
     const std::vector<std::string> before = deviceNames(*compute);
-    EXPECT_EQ(before, (std::vector<std::string>{"eth0", "eth1", "br-int", "br-tun", "virbr0"}));
+    EXPECT_EQ(before, (std::vector<std::string>{"eth0", "eth1", "ovs-system", "br-int", "br-tun",
+                                                "virbr0"}));
+    EXPECT_FALSE(compute->device("ovs-system")->isUp());
+    const std::vector<std::string> networkDevices = deviceNames(*network);
+    EXPECT_EQ(std::vector<std::string>(networkDevices.begin(), networkDevices.begin() + 7),
+              (std::vector<std::string>{"eth0", "eth1", "eth2", "ovs-system", "br-ex", "br-int",
+                                        "br-tun"}));
     bootInstance1(false);
     auto idx = [&](const char* n) { return compute->device(n)->ifindex(); };
     EXPECT_LT(idx("qbr8cbe7bb6-18"), idx("qvo8cbe7bb6-18"));
