@@ -53,6 +53,9 @@ struct PortPin {
     std::optional<MacAddress> mac;          ///< nullopt: generated fa:16:3e:xx:xx:xx.
     std::optional<Ipv4Address> ip;          ///< nullopt: next free address of the pool.
     std::string name;                       ///< Port name (usually "").
+    /// `--fixed-ip subnet_id=S`: allocate on this subnet (id or name); "" : the subnet
+    /// containing 'ip', or the first subnet with a free address.
+    std::string subnet;
 };
 
 struct NetworkRequest {
