@@ -266,10 +266,21 @@ std::string formatOvsVsctlShow(const Node& node, std::string_view dbUuid,
     return out;
 }
 
-std::string formatIpNetnsShow(const Node& node) {
-    std::string out;
+std::string formatIpNetnsShow(const Node& node) { return formatIpNetnsShow(node, {}); }
+
+std::string formatIpNetnsShow(const Node& node, const std::vector<std::string>& order) {
+    std::vector<NetNamespace*> newestFirst;
     const std::vector<NetNamespace*> all = node.namespaces();
-    for (auto it = all.rbegin(); it != all.rend(); ++it) out += (*it)->name() + "\n";
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+        if (!(*it)->isVmGuest()) newestFirst.push_back(*it);
+    }
+    std::string out;
+    for (const NetNamespace* ns : applyOrder(std::move(newestFirst), order,
+                                              [](const NetNamespace* n) -> const std::string& {
+                                                  return n->name();
+                                              })) {
+        out += ns->name() + "\n";
+    }
     return out;
 }
 
@@ -278,101 +289,225 @@ std::string formatEthtoolStats(const NetDevice& dev) {
     return "NIC statistics:\n     peer_ifindex: " + std::to_string(dev.peerIfindex()) + "\n";
 }
 
-std::string formatIfconfig(const Node& node, const NetNamespace* ns) {
+std::string formatIfconfigDevice(const NetNamespace& ns, const NetDevice& dev) {
+    const std::vector<InterfaceAddress> addrs = ns.addresses();
+    const NetDevice* d = &dev;
+    std::string out;
+    char buf[160];
+    const bool lo = d->kind() == DeviceKind::Loopback;
+    std::snprintf(buf, sizeof buf, "%-9s ", d->name().c_str());
+    out += buf;
+    if (lo) {
+        out += "Link encap:Local Loopback  \n";
+        out += "          inet addr:127.0.0.1  Mask:255.0.0.0\n";
+    } else {
+        out += "Link encap:Ethernet  HWaddr " + formatMac(d->mac()) + "  \n";
+        auto a = std::find_if(addrs.begin(), addrs.end(),
+                              [&](const InterfaceAddress& x) { return x.device == d->name(); });
+        if (a != addrs.end()) {
+            out += "          inet addr:" + formatIpv4(a->address) +
+                   "  Bcast:" + formatIpv4(a->broadcast) +
+                   "  Mask:" + formatIpv4(netmask(a->prefixLength)) + "\n";
+        }
+    }
+    out += "          ";
+    if (d->isUp()) out += "UP ";
+    out += lo ? "LOOPBACK " : "BROADCAST ";
+    if (d->isUp()) out += "RUNNING ";
+    if (d->promiscuous()) out += "PROMISC ";
+    if (hasMulticast(d->kind())) out += "MULTICAST ";
+    out += " MTU:" + std::to_string(d->mtu()) + "  Metric:1\n";
+    const DeviceStats& s = d->stats();
+    std::snprintf(buf, sizeof buf,
+                  "          RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
+                  " overruns:0 frame:0\n",
+                  s.rxPackets, s.rxErrors, s.rxDropped);
+    out += buf;
+    std::snprintf(buf, sizeof buf,
+                  "          TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
+                  " overruns:0 carrier:0\n",
+                  s.txPackets, s.txErrors, s.txDropped);
+    out += buf;
+    out += "          collisions:0 txqueuelen:" + std::to_string(txQueueLen(d->kind())) + " \n";
+    out += "          RX bytes:" + std::to_string(s.rxBytes) + " (" + shortBytes(s.rxBytes) +
+           ")  TX bytes:" + std::to_string(s.txBytes) + " (" + shortBytes(s.txBytes) + ")\n";
+    out += "\n";
+    return out;
+}
+
+std::string formatIfconfig(const Node& node, const NetNamespace* ns, bool all) {
     const NetNamespace& space = namespaceOf(node, ns);
     std::vector<NetDevice*> devs = space.devices();
     std::stable_sort(devs.begin(), devs.end(), [](const NetDevice* a, const NetDevice* b) {
         return naturalLess(a->name(), b->name());
     });
-    const std::vector<InterfaceAddress> addrs = space.addresses();
     std::string out;
-    char buf[160];
     for (const NetDevice* d : devs) {
-        if (!d->isUp()) continue;
-        const bool lo = d->kind() == DeviceKind::Loopback;
-        std::snprintf(buf, sizeof buf, "%-9s ", d->name().c_str());
-        out += buf;
-        if (lo) {
-            out += "Link encap:Local Loopback  \n";
-            out += "          inet addr:127.0.0.1  Mask:255.0.0.0\n";
-        } else {
-            out += "Link encap:Ethernet  HWaddr " + formatMac(d->mac()) + "  \n";
-            auto a = std::find_if(addrs.begin(), addrs.end(),
-                                  [&](const InterfaceAddress& x) { return x.device == d->name(); });
-            if (a != addrs.end()) {
-                out += "          inet addr:" + formatIpv4(a->address) +
-                       "  Bcast:" + formatIpv4(a->broadcast) +
-                       "  Mask:" + formatIpv4(netmask(a->prefixLength)) + "\n";
-            }
-        }
-        out += "          UP ";
-        out += lo ? "LOOPBACK " : "BROADCAST ";
-        out += "RUNNING ";
-        if (d->promiscuous()) out += "PROMISC ";
-        if (hasMulticast(d->kind())) out += "MULTICAST ";
-        out += " MTU:" + std::to_string(d->mtu()) + "  Metric:1\n";
-        const DeviceStats& s = d->stats();
-        std::snprintf(buf, sizeof buf,
-                      "          RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
-                      " overruns:0 frame:0\n",
-                      s.rxPackets, s.rxErrors, s.rxDropped);
-        out += buf;
-        std::snprintf(buf, sizeof buf,
-                      "          TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
-                      " overruns:0 carrier:0\n",
-                      s.txPackets, s.txErrors, s.txDropped);
-        out += buf;
-        out += "          collisions:0 txqueuelen:" + std::to_string(txQueueLen(d->kind())) + " \n";
-        out += "          RX bytes:" + std::to_string(s.rxBytes) + " (" + shortBytes(s.rxBytes) +
-               ")  TX bytes:" + std::to_string(s.txBytes) + " (" + shortBytes(s.txBytes) + ")\n";
-        out += "\n";
+        if (d->isUp() || all) out += formatIfconfigDevice(space, *d);
+    }
+    return out;
+}
+
+std::string formatIfconfig(const Node& node, const NetNamespace* ns) {
+    return formatIfconfig(node, ns, false);
+}
+
+std::string formatIpAddrDevice(const NetNamespace& ns, const NetDevice& dev, bool withAddresses) {
+    const NetDevice* d = &dev;
+    const bool lo = d->kind() == DeviceKind::Loopback;
+    std::string out;
+    std::string flags;
+    if (lo) {
+        flags = "LOOPBACK";
+    } else {
+        flags = "BROADCAST";
+        if (hasMulticast(d->kind())) flags += ",MULTICAST";
+    }
+    if (d->promiscuous()) flags += ",PROMISC";
+    if (d->isUp()) flags += ",UP,LOWER_UP";
+    out += std::to_string(d->ifindex()) + ": " + d->name() + ": <" + flags + "> mtu " +
+           std::to_string(d->mtu()) + " qdisc " + qdiscOf(*d);
+    if (!d->master().empty()) out += " master " + d->master();
+    out += " state " + std::string(operState(*d)) + " " + (withAddresses ? "group default " : "mode DEFAULT group default ");
+    if (const int qlen = txQueueLen(d->kind()); qlen) out += "qlen " + std::to_string(qlen);
+    out += "\n";
+    if (lo) {
+        out += "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n";
+    } else {
+        out += "    link/ether " + formatMac(d->mac()) + " brd ff:ff:ff:ff:ff:ff\n";
+    }
+    if (!withAddresses) return out;
+    if (lo) {
+        out += "    inet 127.0.0.1/8 scope host lo\n";
+        out += "       valid_lft forever preferred_lft forever\n";
+    }
+    std::vector<InterfaceAddress> shown;
+    for (const InterfaceAddress& a : ns.addresses()) {
+        if (a.device != d->name()) continue;
+        // The kernel marks an address secondary when an earlier one covers its subnet.
+        const bool secondary = std::any_of(shown.begin(), shown.end(), [&](const auto& p) {
+            const std::uint32_t m = netmask(p.prefixLength);
+            return p.prefixLength == a.prefixLength && (p.address & m) == (a.address & m);
+        });
+        out += "    inet " + formatIpv4(a.address) + "/" + std::to_string(a.prefixLength) +
+               " brd " + formatIpv4(a.broadcast) + " scope global ";
+        if (secondary) out += "secondary ";
+        out += d->name() + "\n";
+        out += "       valid_lft forever preferred_lft forever\n";
+        shown.push_back(a);
     }
     return out;
 }
 
 std::string formatIpAddr(const Node& node, const NetNamespace* ns) {
     const NetNamespace& space = namespaceOf(node, ns);
-    const std::vector<InterfaceAddress> addrs = space.addresses();
     std::string out;
-    for (const NetDevice* d : space.devices()) {
-        const bool lo = d->kind() == DeviceKind::Loopback;
-        std::string flags;
-        if (lo) {
-            flags = "LOOPBACK";
+    for (const NetDevice* d : space.devices()) out += formatIpAddrDevice(space, *d, true);
+    return out;
+}
+
+std::string formatIpLink(const Node& node, const NetNamespace* ns) {
+    const NetNamespace& space = namespaceOf(node, ns);
+    std::string out;
+    for (const NetDevice* d : space.devices()) out += formatIpAddrDevice(space, *d, false);
+    return out;
+}
+
+std::vector<Route> routesInKernelOrder(const NetNamespace& ns) {
+    std::vector<Route> routes = ns.routes();
+    // The fib trie dumps by destination; a key's longer prefixes first, then by metric.
+    std::stable_sort(routes.begin(), routes.end(), [](const Route& a, const Route& b) {
+        if (a.destination != b.destination) return a.destination < b.destination;
+        if (a.prefixLength != b.prefixLength) return a.prefixLength > b.prefixLength;
+        return a.metric < b.metric;
+    });
+    return routes;
+}
+
+std::string formatIpRoute(const NetNamespace& ns) {
+    std::string out;
+    for (const Route& r : routesInKernelOrder(ns)) {
+        if (r.prefixLength == 0) {
+            out += "default ";
+        } else if (r.prefixLength == 32) {
+            out += formatIpv4(r.destination) + " ";
         } else {
-            flags = "BROADCAST";
-            if (hasMulticast(d->kind())) flags += ",MULTICAST";
+            out += formatIpv4(r.destination) + "/" + std::to_string(r.prefixLength) + " ";
         }
-        if (d->promiscuous()) flags += ",PROMISC";
-        if (d->isUp()) flags += ",UP,LOWER_UP";
-        out += std::to_string(d->ifindex()) + ": " + d->name() + ": <" + flags + "> mtu " +
-               std::to_string(d->mtu()) + " qdisc " + qdiscOf(*d);
-        if (!d->master().empty()) out += " master " + d->master();
-        out += " state " + std::string(operState(*d)) + " group default ";
-        if (const int qlen = txQueueLen(d->kind()); qlen) out += "qlen " + std::to_string(qlen);
+        if (r.gateway) out += "via " + formatIpv4(r.gateway) + " ";
+        out += "dev " + r.device + " ";
+        // RTPROT_BOOT (what `ip route add` and the DHCP scripts use) is not printed.
+        if (r.protocol == Route::Protocol::Kernel) out += " proto kernel ";
+        if (!r.gateway) out += " scope link ";
+        std::uint32_t src = r.source;
+        if (!src && r.protocol == Route::Protocol::Kernel) src = ns.selectSource(r.destination);
+        if (src) out += " src " + formatIpv4(src) + " ";
+        if (r.metric) out += " metric " + std::to_string(r.metric) + " ";
         out += "\n";
-        if (lo) {
-            out += "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n";
-            out += "    inet 127.0.0.1/8 scope host lo\n";
-            out += "       valid_lft forever preferred_lft forever\n";
-        } else {
-            out += "    link/ether " + formatMac(d->mac()) + " brd ff:ff:ff:ff:ff:ff\n";
+    }
+    return out;
+}
+
+std::string formatIpNeigh(const NetNamespace& ns, const NetDevice* dev) {
+    std::string out;
+    for (const NeighborEntry& n : ns.neighbors()) {
+        if (dev && n.device != dev->name()) continue;
+        out += formatIpv4(n.address) + " ";
+        if (!dev) out += "dev " + n.device + " ";
+        const bool valid = n.state != NeighborEntry::State::Incomplete &&
+                           n.state != NeighborEntry::State::Failed;
+        if (valid) out += "lladdr " + formatMac(n.mac);
+        std::string state(toString(n.state));
+        for (char& c : state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        out += " " + state + "\n";
+    }
+    return out;
+}
+
+std::string formatArp(const NetNamespace& ns, bool bsdStyle, std::string_view device) {
+    std::string out;
+    char buf[160];
+    bool title = false;
+    for (const NeighborEntry& n : ns.neighbors()) {
+        if (!device.empty() && n.device != device) continue;
+        const bool complete = n.state != NeighborEntry::State::Incomplete &&
+                              n.state != NeighborEntry::State::Failed;
+        const bool perm = n.state == NeighborEntry::State::Permanent;
+        const std::string ip = formatIpv4(n.address);
+        if (bsdStyle) {
+            out += "? (" + ip + ") at ";
+            out += complete ? formatMac(n.mac) + " [ether] " : std::string("<incomplete> ");
+            if (perm) out += "PERM ";
+            out += "on " + n.device + "\n";
+            continue;
         }
-        std::vector<const InterfaceAddress*> shown;
-        for (const InterfaceAddress& a : addrs) {
-            if (a.device != d->name()) continue;
-            // The kernel marks an address secondary when an earlier one covers its subnet.
-            const bool secondary = std::any_of(shown.begin(), shown.end(), [&](const auto* p) {
-                const std::uint32_t m = netmask(p->prefixLength);
-                return p->prefixLength == a.prefixLength && (p->address & m) == (a.address & m);
-            });
-            out += "    inet " + formatIpv4(a.address) + "/" + std::to_string(a.prefixLength) +
-                   " brd " + formatIpv4(a.broadcast) + " scope global ";
-            if (secondary) out += "secondary ";
-            out += d->name() + "\n";
-            out += "       valid_lft forever preferred_lft forever\n";
-            shown.push_back(&a);
+        if (!title) {
+            out += "Address                  HWtype  HWaddress           Flags Mask            Iface\n";
+            title = true;
         }
+        std::string flags = complete ? "C" : "";
+        if (perm) flags += "M";
+        std::snprintf(buf, sizeof buf, "%-23.23s  %-8.8s%-20.20s%-6.6s%-15.15s %s\n", ip.c_str(),
+                      complete ? "ether" : "", complete ? formatMac(n.mac).c_str() : "(incomplete)",
+                      flags.c_str(), "", n.device.c_str());
+        out += buf;
+    }
+    return out;
+}
+
+std::string formatRouteN(const NetNamespace& ns) {
+    std::string out = "Kernel IP routing table\n"
+                      "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n";
+    char buf[160];
+    for (const Route& r : routesInKernelOrder(ns)) {
+        std::string flags = "U";
+        if (r.gateway) flags += "G";
+        if (r.prefixLength == 32) flags += "H";
+        std::snprintf(buf, sizeof buf, "%-15s %-15s %-15s %-5s %-6d %-2d %7d %s\n",
+                      formatIpv4(r.destination).c_str(), formatIpv4(r.gateway).c_str(),
+                      formatIpv4(netmask(r.prefixLength)).c_str(), flags.c_str(), r.metric, 0, 0,
+                      r.device.c_str());
+        out += buf;
     }
     return out;
 }

@@ -68,9 +68,13 @@ std::string formatOvsVsctlShow(const Node& node, std::string_view dbUuid,
                                const OvsShowOrder* order = nullptr);
 
 /// `ip netns` / `ip netns show`: one namespace name per line, newest first (iproute2 lists
-/// /var/run/netns in directory order, which for a fresh tmpfs is newest first).
+/// /var/run/netns in directory order, which for a fresh tmpfs is newest first). VM guest
+/// namespaces (NetNamespace::isVmGuest) are not listed: a real host has no such entry.
 /// @param node the host. @return the text ("" when there is no namespace).
 std::string formatIpNetnsShow(const Node& node);
+/// The same with the names in 'order' first, in that order (a real host's directory order);
+/// the others follow, newest first.
+std::string formatIpNetnsShow(const Node& node, const std::vector<std::string>& order);
 
 /// `ethtool -S DEV`: "NIC statistics:\n     peer_ifindex: N\n" for a veth end; for any other
 /// kind "no stats available\n" (the real ethtool writes that on stderr and exits 94).
@@ -81,11 +85,39 @@ std::string formatEthtoolStats(const NetDevice& dev);
 /// @param node the host. @param ns the namespace; null: the root namespace.
 /// @return the text, one block per interface, each followed by an empty line.
 std::string formatIfconfig(const Node& node, const NetNamespace* ns);
+/// `ifconfig -a` ('all': down interfaces too) or `ifconfig`.
+std::string formatIfconfig(const Node& node, const NetNamespace* ns, bool all);
+/// `ifconfig IF`: one interface's block (shown even when down, without UP and RUNNING),
+/// followed by an empty line.
+std::string formatIfconfigDevice(const NetNamespace& ns, const NetDevice& dev);
 
 /// iproute2 3.12 `ip addr` in 'ns' of 'node': every interface in ifindex order with its
 /// flags, MTU, qdisc, master, state, group, qlen, link address and IPv4 addresses.
 /// @param node the host. @param ns the namespace; null: the root namespace.
 /// @return the text.
 std::string formatIpAddr(const Node& node, const NetNamespace* ns);
+/// `ip addr show dev DEV` ('withAddresses') or `ip link show DEV` (no inet lines, and
+/// "mode DEFAULT" before "group" as iproute2 3.12 prints links).
+std::string formatIpAddrDevice(const NetNamespace& ns, const NetDevice& dev, bool withAddresses);
+/// iproute2 3.12 `ip link` in 'ns' of 'node' (null: the root namespace).
+std::string formatIpLink(const Node& node, const NetNamespace* ns);
+
+/// The routes of 'ns' in the order the kernel dumps its main table (destination, longer
+/// prefixes first, metric).
+std::vector<Route> routesInKernelOrder(const NetNamespace& ns);
+/// iproute2 3.12 `ip route`: "default via 10.10.10.1 dev eth0 \n",
+/// "10.10.10.0/24 dev eth0  proto kernel  scope link  src 10.10.10.7 \n" (every field ends
+/// with a space, and proto/scope/src/metric also start with one, as print_route() does).
+/// Connected routes are "proto kernel"; others are RTPROT_BOOT, which is not printed.
+std::string formatIpRoute(const NetNamespace& ns);
+/// iproute2 `ip neigh` ("10.10.10.1 dev eth0 lladdr fa:16:3e:2a:46:e0 REACHABLE"); with
+/// 'dev' only that device's entries, without the "dev" field ("ip neigh show dev eth0").
+std::string formatIpNeigh(const NetNamespace& ns, const NetDevice* dev = nullptr);
+/// net-tools `arp -n` (the table with its header, nothing when empty) or, 'bsdStyle',
+/// `arp -a`/`arp -an` ("? (10.10.10.1) at fa:16:3e:2a:46:e0 [ether] on eth0"); 'device'
+/// filters (arp -i). busybox's arp prints the BSD style.
+std::string formatArp(const NetNamespace& ns, bool bsdStyle, std::string_view device = {});
+/// net-tools `route -n` ("Kernel IP routing table" and the Destination/Gateway/Genmask table).
+std::string formatRouteN(const NetNamespace& ns);
 
 }  // namespace nlab::engine

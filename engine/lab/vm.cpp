@@ -5,6 +5,7 @@ namespace nlab::engine {
 Result<std::unique_ptr<Vm>> Vm::create(Node& node, const std::string& name) {
     auto ns = node.addNamespace(name);
     if (!ns) return ns.error();
+    ns.value()->setVmGuest(true);
     return std::unique_ptr<Vm>(new Vm(node, name, *ns.value()));
 }
 

@@ -121,6 +121,10 @@ public:
 
     const std::string& name() const { return m_name; }
     SimClock& clock() const { return m_clock; }
+    /// Whether this namespace stands for a VM guest (set by Vm::create): a real host has no
+    /// such namespace, so `ip netns` does not list it and `ip netns exec` cannot enter it.
+    bool isVmGuest() const { return m_vmGuest; }
+    void setVmGuest(bool on) { m_vmGuest = on; }
 
     // ---- Devices ----
     /// Moves 'dev' into this namespace: its receive handler becomes this stack (unless the
@@ -220,6 +224,7 @@ private:
     SimClock& m_clock;
     EventBus* m_events;
     bool m_ipForward = false;
+    bool m_vmGuest = false;
     NatHook m_nat;
     std::unique_ptr<Impl> m_impl;
 };

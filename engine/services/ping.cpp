@@ -119,7 +119,7 @@ void Ping::start() {
         if (auto a = Ipv4Address::parse(m_opt.source)) {
             if (!m_ns.isLocalAddress(a->toU32())) {
                 print("ping: bind: Cannot assign requested address");
-                m_result.exitCode = 2;
+                m_result.exitCode = m_opt.flavor == PingFlavor::Busybox ? 1 : 2;
                 m_result.finished = true;
                 return;
             }
@@ -136,21 +136,35 @@ void Ping::start() {
             deviceName = m_opt.source;
         }
     }
-    if (!m_ns.lookupRoute(m_opt.destination, m_oif)) {
+    const bool busybox = m_opt.flavor == PingFlavor::Busybox;
+    if (busybox) {
+        // busybox prints its header before the first send can fail.
+        std::string header = "PING " + m_opt.hostname + " (" + target + ")";
+        if (strictSource) header += " from " + formatIpv4(m_source);
+        print(header + ": " + std::to_string(m_opt.size) + " data bytes");
+        if (!m_ns.lookupRoute(m_opt.destination, m_oif)) {
+            print("ping: sendto: Network is unreachable");
+            m_result.exitCode = 1;
+            m_result.finished = true;
+            return;
+        }
+    } else if (!m_ns.lookupRoute(m_opt.destination, m_oif)) {
         print("ping: connect: Network is unreachable");
         m_result.exitCode = 2;
         m_result.finished = true;
         return;
     }
-    const std::uint32_t shownSource =
-        m_source ? m_source : m_ns.selectSource(m_opt.destination, m_oif);
-    std::string header = "PING " + m_opt.hostname + " (" + target + ") ";
-    if (m_oif != nullptr || strictSource) {
-        header += "from " + formatIpv4(shownSource) + " " + deviceName + ": ";
+    if (!busybox) {
+        const std::uint32_t shownSource =
+            m_source ? m_source : m_ns.selectSource(m_opt.destination, m_oif);
+        std::string header = "PING " + m_opt.hostname + " (" + target + ") ";
+        if (m_oif != nullptr || strictSource) {
+            header += "from " + formatIpv4(shownSource) + " " + deviceName + ": ";
+        }
+        header += std::to_string(m_opt.size) + "(" + std::to_string(m_opt.size + 8 + 20) +
+                  ") bytes of data.";
+        print(std::move(header));
     }
-    header += std::to_string(m_opt.size) + "(" + std::to_string(m_opt.size + 8 + 20) +
-              ") bytes of data.";
-    print(std::move(header));
 
     m_ident = m_opt.identifier ? m_opt.identifier
                                : deriveIdentifier(m_ns.name(), m_opt.destination, clock.now());
@@ -173,7 +187,9 @@ void Ping::sendProbe() {
     if (m_result.finished) return;
     if (m_opt.count && m_result.transmitted >= m_opt.count && m_opt.deadline == 0) return;
     SimClock& clock = m_ns.clock();
-    const auto seq = static_cast<std::uint16_t>(m_result.transmitted + 1);
+    // iputils numbers probes from 1, busybox from 0.
+    const auto seq = static_cast<std::uint16_t>(
+        m_opt.flavor == PingFlavor::Busybox ? m_result.transmitted : m_result.transmitted + 1);
     // rcvd_clear: the 16-bit sequence wraps, so its duplicate bit is reset on every send.
     if (m_seen.size() > seq) m_seen[seq] = false;
     const bool sent = m_ns.sendEchoRequest(m_opt.destination, m_ident, seq, m_opt.size, m_source,
@@ -209,7 +225,12 @@ void Ping::scheduleExit() {
     // __schedule_exit: microseconds; interval counts in whole milliseconds as in iputils.
     long long waitUs;
     const long long intervalMs = m_opt.interval / kMillisecond;
-    if (m_result.received) {
+    if (m_opt.flavor == PingFlavor::Busybox) {
+        // sendping_tail: -W seconds without replies, else tmax / 2^19 seconds, at least 1.
+        long long secs = m_opt.linger / kSecond;
+        if (m_result.received) secs = std::max(1LL, static_cast<long long>(m_tmax) / (512 * 1024));
+        waitUs = secs * 1000000;
+    } else if (m_result.received) {
         waitUs = 2LL * m_tmax;
         if (waitUs < 1000 * intervalMs) waitUs = 1000 * intervalMs;
     } else {
@@ -269,6 +290,21 @@ void Ping::onIcmp(const IcmpReceived& r) {
         } else {
             m_seen[seq] = true;
         }
+        if (m_opt.flavor == PingFlavor::Busybox) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "%zu bytes from %s: seq=%u ttl=%u", cc,
+                          formatIpv4(r.srcIp).c_str(), unsigned(seq), unsigned(r.ttl));
+            std::string line = buf;
+            if (timing) {
+                std::snprintf(buf, sizeof buf, " time=%ld.%03ld ms", triptime / 1000,
+                              triptime % 1000);
+                line += buf;
+            }
+            if (dup) line += " (DUP!)";
+            print(std::move(line));
+            checkDone();
+            return;
+        }
         std::string line = std::to_string(cc) + " bytes from " + formatIpv4(r.srcIp) +
                            ": icmp_seq=" + std::to_string(seq) + " ttl=" + std::to_string(r.ttl);
         if (cc < m_opt.size + 8) {
@@ -285,6 +321,8 @@ void Ping::onIcmp(const IcmpReceived& r) {
     if (r.type != icmp_type::kDestUnreachable && r.type != icmp_type::kTimeExceeded &&
         r.type != icmp_type::kParameterProblem)
         return;
+    // busybox compares the error's own id field (unused, 0) with its id: never reported.
+    if (m_opt.flavor == PingFlavor::Busybox) return;
     IcmpMessage m;
     if (!parseIcmp(r.message, m).ok() || !m.hasQuote) return;
     if (m.quote.header.protocol != kProtoIcmp || m.quote.l4Bytes.size() < 8) return;
@@ -330,6 +368,25 @@ void Ping::finish() {
 
     print("");
     print("--- " + m_opt.hostname + " ping statistics ---");
+    if (m_opt.flavor == PingFlavor::Busybox) {
+        std::string stats = std::to_string(tx) + " packets transmitted, " + std::to_string(rx) +
+                            " packets received, ";
+        if (m_result.duplicates) stats += std::to_string(m_result.duplicates) + " duplicates, ";
+        stats += std::to_string(tx ? (tx - rx) * 100 / tx : 0) + "% packet loss";
+        print(std::move(stats));
+        if (m_tmin != 0x7fffffffL) {
+            const long tavg = static_cast<long>(m_tsum) / (rx + m_result.duplicates);
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "round-trip min/avg/max = %ld.%03ld/%ld.%03ld/%ld.%03ld ms",
+                          m_tmin / 1000, m_tmin % 1000, tavg / 1000, tavg % 1000, m_tmax / 1000,
+                          m_tmax % 1000);
+            print(buf);
+        }
+        m_result.exitCode = (!rx || (m_opt.deadline && m_opt.count && rx < m_opt.count)) ? 1 : 0;
+        m_result.finished = true;
+        if (m_onFinished) m_onFinished(m_result);
+        return;
+    }
     std::string stats = std::to_string(tx) + " packets transmitted, " + std::to_string(rx) +
                         " received";
     if (m_result.duplicates) stats += ", +" + std::to_string(m_result.duplicates) + " duplicates";

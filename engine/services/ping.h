@@ -44,6 +44,13 @@ class NetNamespace;
 class NetDevice;
 struct IcmpReceived;
 
+/// Whose ping prints: iputils (hosts) or busybox 1.20 (CirrOS guests: "PING a (a): 56 data
+/// bytes", "64 bytes from a: seq=0 ttl=64 time=1.234 ms", "N packets transmitted, M packets
+/// received, L% packet loss", "round-trip min/avg/max = ..."; sequence numbers from 0; ICMP
+/// errors are not reported (busybox matches them by the echo id they do not carry); after the
+/// last probe of -c N it waits -W seconds without replies, else about 2 RTT, at least 1 s).
+enum class PingFlavor : std::uint8_t { Iputils, Busybox };
+
 struct PingOptions {
     std::uint32_t destination = 0;    ///< Host order.
     std::string hostname;             ///< Printed name; "" prints the dotted address.
@@ -55,6 +62,7 @@ struct PingOptions {
     SimDuration deadline = 0;         ///< -w; 0: none.
     std::uint8_t ttl = 0;             ///< -t; 0: 64.
     std::uint16_t identifier = 0;     ///< ICMP id; 0: derived deterministically.
+    PingFlavor flavor = PingFlavor::Iputils;  ///< Output and timing rules.
 };
 
 struct PingResult {
