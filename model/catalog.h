@@ -1,6 +1,7 @@
 #pragma once
 // The images and flavors the lab's Nova offers (Glance's and Nova's catalogs of a fresh
-// Icehouse install: the CirrOS test image and the five default flavors).
+// Icehouse install: the CirrOS test images of the Icehouse and Havana install guides, and
+// the five default flavors). Image ids are this lab's own.
 
 #include <array>
 #include <string_view>
@@ -20,8 +21,9 @@ struct Flavor {
     int vcpus;
 };
 
-inline constexpr std::array<Image, 1> kImages{{
+inline constexpr std::array<Image, 2> kImages{{
     {"acafc7c0-40aa-4026-9673-b879898e1fc2", "cirros-0.3.2-x86_64"},
+    {"5f4b2a9e-7c1d-4e8a-9b3f-2d6c8e0a1b47", "cirros-0.3.1-x86_64"},
 }};
 
 inline constexpr std::array<Flavor, 5> kFlavors{{
