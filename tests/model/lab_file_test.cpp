@@ -5,12 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "model/agents/agents.h"
 #include "model/lab_spec.h"
 
 namespace nlab::model {
@@ -35,6 +38,16 @@ std::string readFile(const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+/// Compares 'actual' with the golden file tests/model/testdata/'name'; with
+/// NLAB_UPDATE_GOLDEN=1 in the environment, rewrites the file instead (review the diff).
+void expectGolden(const std::string& actual, const std::string& name) {
+    const std::string path = NLAB_SOURCE_DIR "/tests/model/testdata/" + name;
+    if (const char* update = std::getenv("NLAB_UPDATE_GOLDEN"); update && *update == '1') {
+        std::ofstream(path, std::ios::binary) << actual;
+    }
+    EXPECT_EQ(actual, readFile(path)) << "golden file " << path;
 }
 
 TEST(LabSpecTest, SeedParses) {
@@ -403,6 +416,341 @@ ports:
 )")),
               "lab.yaml:17:25: ports[0].id: duplicate port id 'p1' (first at "
               "networks[0].subnets[0].dhcp_port.id, line 15)");
+}
+
+// ---- stage 2: labs built through the Cloud -------------------------------------------
+
+/// Every field of a TenantState, one object per line: equal states give equal text, and a
+/// difference shows as a readable diff.
+std::string describe(const TenantState& st) {
+    std::ostringstream o;
+    auto macs = [](const std::map<std::string, MacAddress>& m) {
+        std::string out;
+        for (const auto& [k, v] : m) out += k + "=" + v.toString() + " ";
+        return out;
+    };
+    auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& x : v) out += x + ",";
+        return out;
+    };
+    o << "tenant " << st.tenantId << "\n";
+    for (const Host& h : st.hosts) {
+        o << "host " << h.name << " " << static_cast<int>(h.role) << " "
+          << h.managementIp.toString() << " " << h.managementMac.toString() << " "
+          << h.dataIp.toString() << " " << h.dataMac.toString() << " /" << h.prefixLength << " "
+          << h.externalNic << " " << h.ovsUuid << " " << h.libvirtDefaultNetwork << " ["
+          << join(h.bridgeOrder) << "] [" << join(h.netnsOrder) << "] [" << macs(h.deviceMacs)
+          << "]";
+        for (const auto& [br, ports] : h.portOrder) o << " " << br << ":" << join(ports);
+        for (const auto& [net, vlan] : h.localVlans) o << " vlan " << net << "=" << vlan;
+        o << "\n";
+    }
+    for (const auto& [id, n] : st.networks) {
+        o << "network " << id << " " << n.name << " " << n.tenantId << " " << toString(n.type)
+          << " " << n.segmentationId << " " << n.physicalNetwork << " " << n.external
+          << n.adminStateUp << n.shared << "\n";
+    }
+    for (const auto& [id, s] : st.subnets) {
+        o << "subnet " << id << " " << s.name << " " << s.networkId << " " << s.tenantId << " "
+          << s.cidr.toString() << " " << (s.gatewayIp ? s.gatewayIp->toString() : "-") << " "
+          << s.enableDhcp;
+        for (const auto& p : s.allocationPools) {
+            o << " " << p.start.toString() << "-" << p.end.toString();
+        }
+        for (const auto& d : s.dnsNameservers) o << " dns " << d.toString();
+        o << "\n";
+    }
+    for (const auto& [id, p] : st.ports) {
+        o << "port " << id << " '" << p.name << "' " << p.networkId << " " << p.tenantId << " "
+          << p.macAddress.toString() << " " << p.deviceOwner << " " << p.deviceId << " "
+          << p.hostId << " " << p.adminStateUp;
+        for (const auto& f : p.fixedIps) o << " " << f.subnetId << "/" << f.ipAddress.toString();
+        o << "\n";
+    }
+    for (const auto& [id, r] : st.routers) {
+        o << "router " << id << " " << r.name << " " << r.tenantId << " " << r.hostId << " "
+          << r.gatewayNetworkId << " " << r.gatewayPortId << " " << r.enableSnat
+          << r.adminStateUp << " " << join(r.interfacePortIds) << "\n";
+    }
+    for (const auto& [id, f] : st.floatingIps) {
+        o << "floatingip " << id << " " << f.floatingNetworkId << " "
+          << f.floatingIpAddress.toString() << " " << f.portId << " "
+          << (f.fixedIpAddress ? f.fixedIpAddress->toString() : "-") << " " << f.routerId << " "
+          << f.floatingPortId << " " << f.tenantId << "\n";
+    }
+    for (const auto& [id, i] : st.instances) {
+        o << "instance " << id << " " << i.name << " " << i.hostId << " " << i.image << " "
+          << i.flavor << " " << join(i.portIds) << " " << static_cast<int>(i.state) << " "
+          << i.tenantId << "\n";
+    }
+    return o.str();
+}
+
+/// The first error loadLabText() reports.
+std::string loadError(std::string_view text, LoadOptions options = {}) {
+    LoadedLab lab = loadLabText(text, "lab.yaml", options);
+    if (lab.error) return lab.error->toString();
+    return lab ? "(no error)" : "(no cloud and no error)";
+}
+
+TEST(LabFileTest, SeedLabLoads) {
+    LoadedLab lab = loadSeedLab();
+    ASSERT_TRUE(lab) << lab.error->toString();
+    EXPECT_FALSE(lab.error);
+    const TenantState& st = lab.cloud->state();
+    EXPECT_EQ(lab.cloud->seed(), 2014u);
+    EXPECT_EQ(st.tenantId, "3f1d6a1e0b7c4d2f9a8e5c6b7d8e9f01");
+    ASSERT_EQ(st.hosts.size(), 2u);
+    EXPECT_EQ(st.hosts[0].ovsUuid, "909c85d0-ff4e-446b-bf8a-9166f0fccd24");
+    EXPECT_EQ(st.hosts[1].dataMac.toString(), "00:0c:29:07:13:c9");
+    EXPECT_EQ(st.hosts[0].localVlans.at("4e3f621f-d6b9-4438-be58-aa51d3c2e061"), 11);
+    EXPECT_EQ(st.hosts[1].localVlans.at("70f7aa46-b66b-455e-896e-05f94a08fcb8"), 5);
+    EXPECT_EQ(st.networks.size(), 4u);
+    EXPECT_EQ(st.network("private3")->segmentationId, 4u);
+    EXPECT_EQ(st.network("external")->type, NetworkType::Flat);
+    EXPECT_EQ(st.subnet("dcdd699a-c4b0-4360-9219-c62cb6ed0b3e")->cidr.toString(), "10.10.10.0/24");
+    EXPECT_EQ(st.ports.size(), 10u);
+    const Port* vm1 = st.port("8cbe7bb6-18d9-4455-abce-473ebe5a9591");
+    ASSERT_NE(vm1, nullptr);
+    EXPECT_EQ(vm1->macAddress.toString(), "fa:16:3e:32:28:af");
+    EXPECT_EQ(vm1->fixedIps.at(0).ipAddress.toString(), "10.10.10.7");
+    EXPECT_EQ(vm1->deviceOwner, owner::kCompute);
+    EXPECT_EQ(vm1->hostId, "compute");
+    const Port* dhcp2 = st.port("ed034aae-1106-41b5-8b3f-2b8cb5776baf");
+    ASSERT_NE(dhcp2, nullptr);
+    EXPECT_EQ(dhcp2->deviceOwner, owner::kDhcp);
+    EXPECT_EQ(dhcp2->macAddress.toString(), "fa:16:3e:fb:f3:33");
+    const Router* r = st.router("router1");
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->id, "040c1455-6096-4806-ba91-fec64cdaed81");
+    EXPECT_EQ(r->gatewayPortId, "6f726a6c-412d-4d22-bcc7-eadedf407680");
+    EXPECT_EQ(r->interfacePortIds,
+              (std::vector<std::string>{"d8fd27a6-d1cf-46f4-8e0e-4965001d547a",
+                                        "09208a89-0b45-4b80-bf11-2aee68b30eb1",
+                                        "4debe62b-e44c-47c7-a5e5-b6a11da8d31c"}));
+    EXPECT_EQ(st.port("4debe62b-e44c-47c7-a5e5-b6a11da8d31c")->fixedIps.at(0).ipAddress.toString(),
+              "10.10.30.1");
+    ASSERT_EQ(st.instances.size(), 3u);
+    EXPECT_EQ(st.instance("instance3")->portIds,
+              (std::vector<std::string>{"a6f975bb-605b-4f36-ad3f-669ccdab5fe5"}));
+    // The agents realised the pinned local VLANs.
+    Agents& agents = lab.cloud->agents();
+    EXPECT_EQ(agents.localVlan("network", "224f79e0-8068-4ef7-8c79-2326bc0cf5c4"), 9);
+    EXPECT_EQ(agents.localVlan("network", "70f7aa46-b66b-455e-896e-05f94a08fcb8"), 8);
+    EXPECT_EQ(agents.localVlan("compute", "224f79e0-8068-4ef7-8c79-2326bc0cf5c4"), 4);
+    EXPECT_EQ(agents.localVlan("compute", "70f7aa46-b66b-455e-896e-05f94a08fcb8"), 5);
+    EXPECT_EQ(agents.localVlan("compute", "4e3f621f-d6b9-4438-be58-aa51d3c2e061"), std::nullopt);
+}
+
+TEST(LabFileTest, SeedLabWithoutInstances) {
+    LoadedLab lab = loadSeedLab(LoadOptions{true});
+    ASSERT_TRUE(lab) << lab.error->toString();
+    const TenantState& st = lab.cloud->state();
+    EXPECT_TRUE(st.instances.empty());
+    EXPECT_EQ(st.ports.size(), 10u);
+    const Port* p = st.port("dd2c3906-f8cf-48cd-85bf-d952a11eeab4");
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->deviceOwner, "");
+    EXPECT_EQ(p->hostId, "");
+    EXPECT_EQ(p->macAddress.toString(), "fa:16:3e:53:9b:3b");
+    EXPECT_EQ(p->fixedIps.at(0).ipAddress.toString(), "10.10.10.8");
+}
+
+TEST(LabFileTest, SeedSavesAsGolden) {
+    LoadedLab lab = loadSeedLab();
+    ASSERT_TRUE(lab) << lab.error->toString();
+    expectGolden(saveLab(*lab.cloud), "seed_saved.yaml");
+}
+
+TEST(LabFileTest, SeedRoundTrip) {
+    for (bool withoutInstances : {false, true}) {
+        SCOPED_TRACE(withoutInstances ? "without instances" : "with instances");
+        LoadedLab first = loadSeedLab(LoadOptions{withoutInstances});
+        ASSERT_TRUE(first) << first.error->toString();
+        const std::string saved = saveLab(*first.cloud);
+        LoadedLab second = loadLabText(saved, "saved.yaml");
+        ASSERT_TRUE(second) << second.error->toString();
+        EXPECT_EQ(describe(second.cloud->state()), describe(first.cloud->state()));
+        EXPECT_EQ(saveLab(*second.cloud), saved);
+    }
+}
+
+TEST(LabFileTest, LabBuiltByCommandsRoundTrips) {
+    // Nothing pinned: ids, MACs, IPs, tunnel ids, the tenant and the OVS uuids are all
+    // generated; two networks and two subnets share a name (references fall back to ids);
+    // one network has two DHCP subnets (one DHCP port with two addresses).
+    Cloud cloud(7);
+    Host network;
+    network.name = "network";
+    network.role = HostRole::Network;
+    network.managementIp = Ipv4Address::fromOctets(192, 168, 1, 1);
+    network.dataIp = Ipv4Address::fromOctets(10, 0, 0, 1);
+    ASSERT_TRUE(cloud.addHost(network));
+    Host compute;
+    compute.name = "compute";
+    compute.managementIp = Ipv4Address::fromOctets(192, 168, 1, 2);
+    compute.dataIp = Ipv4Address::fromOctets(10, 0, 0, 2);
+    compute.dataMac = MacAddress::fromU64(0x000c29000002);
+    ASSERT_TRUE(cloud.addHost(compute));
+    NetworkRequest ext;
+    ext.name = "ext";
+    ext.type = NetworkType::Flat;
+    ext.external = true;
+    ASSERT_TRUE(cloud.createNetwork(ext));
+    SubnetRequest extSubnet;
+    extSubnet.network = "ext";
+    extSubnet.cidr = "172.24.4.0/24";
+    extSubnet.enableDhcp = false;
+    ASSERT_TRUE(cloud.createSubnet(extSubnet));
+    NetworkRequest gre;
+    gre.name = "net1";
+    auto net1 = cloud.createNetwork(gre);
+    ASSERT_TRUE(net1);
+    const std::string net1Id = net1.value()->id;
+    NetworkRequest vxlan;
+    vxlan.name = "net1";
+    vxlan.type = NetworkType::Vxlan;
+    auto net1b = cloud.createNetwork(vxlan);
+    ASSERT_TRUE(net1b);
+    const std::string net1bId = net1b.value()->id;
+    SubnetRequest a;
+    a.network = net1Id;
+    a.cidr = "10.1.0.0/24";
+    a.name = "a";
+    auto subnetA = cloud.createSubnet(a);
+    ASSERT_TRUE(subnetA) << subnetA.error().message;
+    const std::string aId = subnetA.value()->id;
+    SubnetRequest b;
+    b.network = net1Id;
+    b.cidr = "10.1.1.0/24";
+    b.name = "b";
+    b.noGateway = true;
+    b.dnsNameservers = {Ipv4Address::fromOctets(8, 8, 8, 8)};
+    ASSERT_TRUE(cloud.createSubnet(b));
+    SubnetRequest a2;
+    a2.network = net1bId;
+    a2.cidr = "10.2.0.0/24";
+    a2.name = "a";
+    ASSERT_TRUE(cloud.createSubnet(a2));
+    RouterRequest router;
+    router.name = "r1";
+    ASSERT_TRUE(cloud.createRouter(router));
+    ASSERT_TRUE(cloud.setRouterGateway("r1", "ext"));
+    ASSERT_TRUE(cloud.addRouterInterface("r1", aId));
+    PortPin spare;
+    spare.name = "spare";
+    ASSERT_TRUE(cloud.createPort(net1Id, spare));
+    InstanceRequest boot;
+    boot.name = "vm 1";
+    boot.host = "compute";
+    boot.image = "cirros-0.3.1-x86_64";
+    NicRequest nic1;
+    nic1.network = net1Id;
+    nic1.port.subnet = aId;
+    NicRequest nic2;
+    nic2.network = net1bId;
+    boot.nics = {nic1, nic2};
+    auto vm = cloud.bootInstance(boot);
+    ASSERT_TRUE(vm) << vm.error().message;
+    FloatingIpRequest floating;
+    floating.network = "ext";
+    floating.portId = vm.value()->portIds.at(0);
+    auto fip = cloud.createFloatingIp(floating);
+    ASSERT_TRUE(fip) << fip.error().message;
+
+    const std::string saved = saveLab(cloud);
+    LoadedLab loaded = loadLabText(saved, "saved.yaml");
+    ASSERT_TRUE(loaded) << loaded.error->toString() << "\n" << saved;
+    EXPECT_EQ(describe(loaded.cloud->state()), describe(cloud.state()));
+    EXPECT_EQ(saveLab(*loaded.cloud), saved);
+    expectGolden(saved, "commands_saved.yaml");
+}
+
+TEST(LabFileTest, CloudErrorsAreLocatedAtTheObject) {
+    // What only the Cloud checks (Neutron's own validation) is reported at the object whose
+    // operation failed, with the Cloud's message.
+    EXPECT_EQ(loadError(withHosts(R"(  - name: network2
+    role: network
+    management: {ip: 192.168.1.3/24}
+    data: {ip: 10.0.0.3/24}
+)")),
+              "lab.yaml:11:5: hosts[2]: Host 'network2' cannot be a network node: 'network' already "
+              "runs the L3 and DHCP agents (one network node per lab)");
+    EXPECT_EQ(loadError(withHosts(R"(networks:
+  - name: ext
+    type: flat
+    physical_network: physnet2
+)")),
+              "lab.yaml:12:5: networks[0]: Invalid input for operation: physical_network 'physnet2' "
+              "unknown for flat provider network.");
+    EXPECT_EQ(loadError(withHosts(R"(networks:
+  - name: net1
+    subnets:
+      - cidr: 10.1.0.0/24
+        allocation_pools: [{start: 10.1.0.10, end: 10.1.1.20}]
+)")),
+              "lab.yaml:14:9: networks[0].subnets[0]: The allocation pool {u'start': u'10.1.0.10', "
+              "u'end': u'10.1.1.20'} spans beyond the subnet cidr 10.1.0.0/24.");
+    EXPECT_EQ(loadError(withHosts(R"(networks:
+  - name: net1
+    subnets:
+      - name: sub1
+        cidr: 10.1.0.0/24
+        gateway: null
+routers:
+  - name: r1
+    interfaces:
+      - subnet: sub1
+)")),
+              "lab.yaml:20:9: routers[0].interfaces[0]: Bad router request: Subnet for router "
+              "interface must have a gateway IP");
+    EXPECT_EQ(loadError(withHosts(R"(networks:
+  - name: net1
+    subnets:
+      - cidr: 10.1.0.0/24
+instances:
+  - name: vm1
+    host: compute
+    nics:
+      - network: net1
+        port: {ip: 10.1.0.255}
+)")),
+              "lab.yaml:16:5: instances[0]: Invalid input for operation: IP address 10.1.0.255 is not "
+              "a valid IP for the defined networks subnets.");
+}
+
+TEST(LabFileTest, StageOneErrorsThroughLoad) {
+    EXPECT_EQ(loadError("version: 1\nnetwork: []\n"),
+              "lab.yaml:2:1: network: unknown key 'network' (allowed: version, seed, tenant, "
+              "hosts, networks, routers, ports, instances, floating_ips)");
+}
+
+TEST(LabFileTest, FileNotFound) {
+    LoadedLab lab = loadLabFile("/nonexistent/dir/lab.yaml");
+    EXPECT_FALSE(lab);
+    ASSERT_TRUE(lab.error);
+    EXPECT_EQ(lab.error->toString(), "/nonexistent/dir/lab.yaml: cannot open: No such file or directory");
+}
+
+TEST(LabFileTest, SaveLabFileIsAtomicAndReadable) {
+    LoadedLab lab = loadSeedLab();
+    ASSERT_TRUE(lab) << lab.error->toString();
+    const std::string path = ::testing::TempDir() + "lab_file_test_seed.yaml";
+    std::remove(path.c_str());
+    ASSERT_TRUE(saveLabFile(*lab.cloud, path));
+    EXPECT_EQ(readFile(path), saveLab(*lab.cloud));
+    EXPECT_FALSE(std::ifstream(path + ".tmp").good());
+    LoadedLab again = loadLabFile(path);
+    ASSERT_TRUE(again) << again.error->toString();
+    EXPECT_EQ(describe(again.cloud->state()), describe(lab.cloud->state()));
+    std::remove(path.c_str());
+
+    engine::Status bad = saveLabFile(*lab.cloud, "/nonexistent/dir/lab.yaml");
+    EXPECT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, ErrorCode::NotFound);
+    EXPECT_EQ(bad.error().message,
+              "cannot write /nonexistent/dir/lab.yaml.tmp: No such file or directory");
 }
 
 }  // namespace
