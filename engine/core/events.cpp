@@ -25,6 +25,15 @@ void EventBus::publish(SimTime now, const Event& e) {
         auto cb = m_subs[i].cb;
         cb(now, e);
     }
+    if (m_parent != nullptr && m_parent->active()) {
+        Event stamped = e;
+        std::visit(
+            [this](auto& ev) {
+                if (ev.node.empty()) ev.node = m_source;
+            },
+            stamped);
+        m_parent->publish(now, stamped);
+    }
 }
 
 }  // namespace nlab::engine

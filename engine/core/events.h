@@ -37,6 +37,7 @@ struct FrameReceived {
     std::string_view port;     ///< Port or interface name ("gre-0a0a648c").
     std::uint32_t ofport = 0;  ///< OpenFlow port number, 0 for non-OpenFlow devices.
     const Packet* packet = nullptr;
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 /// A frame left a device through a port.
@@ -45,6 +46,7 @@ struct FrameSent {
     std::string_view port;
     std::uint32_t ofport = 0;
     const Packet* packet = nullptr;
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 /// A packet matched a rule.
@@ -52,6 +54,7 @@ struct FlowHit {
     std::string_view bridge;
     const FlowEntry* entry = nullptr;
     std::uint64_t packetId = 0;
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 /// A rule was added, or refreshed by a learn action.
@@ -62,6 +65,7 @@ struct FlowAdded {
     bool refreshed = false;         ///< An identical learned rule existed and was refreshed.
     std::uint64_t packetId = 0;     ///< The packet that taught it (learned only).
     const Packet* packet = nullptr; ///< That packet (learned only).
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 /// A rule left its table.
@@ -69,6 +73,7 @@ struct FlowRemoved {
     std::string_view bridge;
     const FlowEntry* entry = nullptr;
     FlowRemovedReason reason{};
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 /// A MAC was learned (or moved) on a NORMAL bridge or Linux bridge.
@@ -79,6 +84,7 @@ struct MacLearned {
     std::string_view port;
     std::uint32_t ofport = 0;
     bool moved = false;  ///< It was known on another port before.
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 /// A MAC entry aged out.
@@ -87,6 +93,7 @@ struct MacAged {
     std::uint64_t mac = 0;
     std::uint16_t vlan = 0;
     std::string_view port;
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 /// A frame was dropped, with the reason in words.
@@ -96,6 +103,7 @@ struct FrameDropped {
     std::uint64_t packetId = 0;
     std::string_view reason;
     const Packet* packet = nullptr;
+    std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
 using Event = std::variant<FrameReceived, FrameSent, FlowHit, FlowAdded, FlowRemoved, MacLearned,
@@ -115,9 +123,17 @@ public:
     /// Removes a subscription; false if the token is unknown.
     bool unsubscribe(Token token);
     /// Whether anyone listens (publishers skip building events otherwise).
-    bool active() const { return !m_subs.empty(); }
-    /// Delivers 'e' at time 'now' to every subscriber.
+    bool active() const { return !m_subs.empty() || (m_parent != nullptr && m_parent->active()); }
+    /// Delivers 'e' at time 'now' to every subscriber, then (when forwarding) to the parent
+    /// bus with 'node' set to this bus's source name.
     void publish(SimTime now, const Event& e);
+    /// Makes this bus forward every event to 'parent', stamped with 'source' as its node
+    /// (each Node has such a bus in front of the Lab's, so events say where they happened).
+    /// 'source' must outlive the bus.
+    void forwardTo(EventBus* parent, std::string_view source) {
+        m_parent = parent;
+        m_source = source;
+    }
 
 private:
     struct Sub {
@@ -126,6 +142,8 @@ private:
     };
     std::vector<Sub> m_subs;
     Token m_next = 1;
+    EventBus* m_parent = nullptr;
+    std::string_view m_source;
 };
 
 }  // namespace nlab::engine

@@ -29,7 +29,9 @@ void deliverLater(SimClock& clock, SimDuration delay, std::weak_ptr<Guard> guard
 Node::Node(Lab& lab, std::string name)
     : m_lab(lab),
       m_name(std::move(name)),
-      m_root(std::make_unique<NetNamespace>("", lab.clock(), &lab.events())) {}
+      m_root(std::make_unique<NetNamespace>("", lab.clock(), &m_events)) {
+    m_events.forwardTo(&lab.events(), m_name);
+}
 
 Node::~Node() {
     // Bridges reference devices through sinks and handlers; drop them first.
@@ -44,7 +46,7 @@ Result<LinuxBridge*> Node::addLinuxBridge(const std::string& name) {
                                           "bridge with the same name");
     }
     NetDevice& dev = createDevice(name, DeviceKind::LinuxBridge, 0);
-    m_linuxBridges.push_back(std::make_unique<LinuxBridge>(dev, m_lab.clock(), &m_lab.events()));
+    m_linuxBridges.push_back(std::make_unique<LinuxBridge>(dev, m_lab.clock(), &m_events));
     return m_linuxBridges.back().get();
 }
 
@@ -83,7 +85,7 @@ Result<NetNamespace*> Node::addNamespace(const std::string& name) {
             ErrorCode::AlreadyExists,
             "Cannot create namespace file \"/var/run/netns/" + name + "\": File exists");
     }
-    m_namespaces.push_back(std::make_unique<NetNamespace>(name, m_lab.clock(), &m_lab.events()));
+    m_namespaces.push_back(std::make_unique<NetNamespace>(name, m_lab.clock(), &m_events));
     return m_namespaces.back().get();
 }
 
@@ -175,7 +177,7 @@ Result<OvsBridge*> Node::addOvsBridge(const std::string& name, OvsBridge::FailMo
     }
     NetDevice& local = createDevice(name, DeviceKind::OvsInternal, mac);
     m_ovsBridges.push_back(
-        std::make_unique<OvsBridge>(name, m_lab.clock(), &m_lab.events(), mode, local.mac()));
+        std::make_unique<OvsBridge>(name, m_lab.clock(), &m_events, mode, local.mac()));
     OvsBridge& br = *m_ovsBridges.back();
     // The LOCAL port is the bridge's own interface in the root namespace.
     const SimDuration lat = m_lab.latencies().ovsPort;
@@ -373,8 +375,8 @@ void Node::dispatchTunnelFrame(Packet&& frame) {
     for (auto& b : m_ovsBridges) {
         if (b->receiveTunnelFrame(frame)) return;
     }
-    if (m_lab.events().active()) {
-        m_lab.events().publish(m_lab.clock().now(),
+    if (m_events.active()) {
+        m_events.publish(m_lab.clock().now(),
                                FrameDropped{m_name, "", frame.id,
                                             "tunnel packet matches no tunnel port", &frame});
     }

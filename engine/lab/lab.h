@@ -61,6 +61,9 @@ public:
 
     const std::string& name() const { return m_name; }
     Lab& lab() const { return m_lab; }
+    /// This node's event bus: what its devices publish, forwarded to the Lab's bus with
+    /// Event::node set to this node's name.
+    EventBus& events() { return m_events; }
     NetNamespace& root() { return *m_root; }
 
     // ---- Namespaces ----
@@ -142,6 +145,7 @@ private:
 
     Lab& m_lab;
     std::string m_name;
+    EventBus m_events;  // forwards to the Lab's bus, stamping events with this node's name
     std::unique_ptr<NetNamespace> m_root;
     std::vector<std::unique_ptr<NetNamespace>> m_namespaces;
     std::map<int, std::unique_ptr<NetDevice>> m_devices;  // by ifindex
