@@ -125,7 +125,8 @@ private:
             }
             InstanceRequest request = i.request;
             for (const NicSpec& nic : i.nics) {
-                request.nics.push_back(NicRequest{m_networkIds[nic.networkIndex], "", nic.port.pin});
+                request.nics.push_back(
+                    NicRequest{m_networkIds[nic.networkIndex], "", nic.port.pin});
             }
             if (!check(m_cloud->bootInstance(request), i.where)) return false;
         }
@@ -276,7 +277,8 @@ public:
         std::string current = first;
         bool lineEmpty = true;
         for (std::size_t i = 0; i < items.size(); ++i) {
-            const std::string piece = items[i] + (i + 1 == items.size() ? std::string(1, close) : ",");
+            const std::string piece =
+                items[i] + (i + 1 == items.size() ? std::string(1, close) : ",");
             if (!lineEmpty && current.size() + 1 + piece.size() > kLineWidth) {
                 m_out += current + '\n';
                 current = std::string(align, ' ');
@@ -388,7 +390,8 @@ private:
         m_w.line(0, "hosts:");
         for (const Host& h : m_state.hosts) {
             m_w.line(2, "- name: " + scalar(h.name));
-            m_w.line(4, std::string("role: ") + (h.role == HostRole::Network ? "network" : "compute"));
+            m_w.line(4,
+                     std::string("role: ") + (h.role == HostRole::Network ? "network" : "compute"));
             for (auto [key, ip, mac] : {std::tuple{"management", h.managementIp, h.managementMac},
                                         std::tuple{"data", h.dataIp, h.dataMac}}) {
                 std::vector<std::pair<std::string, std::string>> f;
@@ -416,7 +419,9 @@ private:
             }
             if (!h.bridgeOrder.empty() || !h.portOrder.empty() || !h.netnsOrder.empty()) {
                 m_w.line(4, "listing:");
-                if (!h.bridgeOrder.empty()) m_w.flow(6, "bridges", scalars(h.bridgeOrder), '[', ']');
+                if (!h.bridgeOrder.empty()) {
+                    m_w.flow(6, "bridges", scalars(h.bridgeOrder), '[', ']');
+                }
                 if (!h.portOrder.empty()) {
                     m_w.line(6, "ports:");
                     for (const auto& [bridge, ports] : h.portOrder) {
@@ -473,7 +478,9 @@ private:
             }
             // else: the network's DHCP port, pinned with its first subnet: only this address.
             f.emplace_back("ip", address.toString());
-            if (!m_written.count(p->id) && !p->name.empty()) f.emplace_back("name", scalar(p->name));
+            if (!m_written.count(p->id) && !p->name.empty()) {
+                f.emplace_back("name", scalar(p->name));
+            }
             m_written.insert(p->id);
             m_w.line(8, "dhcp_port: " + flowMap(f));
         }
@@ -635,8 +642,9 @@ engine::Status saveLabFile(const Cloud& cloud, const std::string& path) {
     }
     const std::string tmp = path + ".tmp";
     auto ioError = [](const std::string& what, const std::string& file, int err) {
-        return engine::Status::fail(err == ENOENT ? ErrorCode::NotFound : ErrorCode::InvalidArgument,
-                                    "cannot " + what + " " + file + ": " + errnoText(err));
+        return engine::Status::fail(
+            err == ENOENT ? ErrorCode::NotFound : ErrorCode::InvalidArgument,
+            "cannot " + what + " " + file + ": " + errnoText(err));
     };
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return ioError("write", tmp, errno);
@@ -670,7 +678,8 @@ engine::Status saveLabFile(const Cloud& cloud, const std::string& path) {
     }
     // Make the rename itself durable.
     const auto slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
         ::fsync(dfd);
         ::close(dfd);

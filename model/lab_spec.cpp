@@ -28,7 +28,8 @@ std::string LabFileError::toString() const {
 SourceLocation fieldLocation(const SourceLocation& where, const FieldLocations& fields,
                              std::string_view key) {
     if (auto it = fields.find(std::string(key)); it != fields.end()) return it->second;
-    std::string field = where.field.empty() ? std::string(key) : where.field + "." + std::string(key);
+    std::string field =
+        where.field.empty() ? std::string(key) : where.field + "." + std::string(key);
     return SourceLocation{std::move(field), where.line, where.column};
 }
 
@@ -661,7 +662,9 @@ private:
             }
             names.emplace(i.request.name, w);
         }
-        for (const FloatingIpSpec& f : m_spec.floatingIps) claim(fips, f.request.id, f.where, f.fields);
+        for (const FloatingIpSpec& f : m_spec.floatingIps) {
+            claim(fips, f.request.id, f.where, f.fields);
+        }
         std::map<std::string, SourceLocation> ports;
         for (const PortPinSpec* p : allPins()) {
             if (p->pin.id.empty()) continue;
@@ -937,7 +940,8 @@ std::variant<LabSpec, LabFileError> parseLabSpec(std::string_view text, std::str
         std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
         const SourceLocation start{"", 1, 1};
         if (docs.empty()) {
-            return labFileError(fileName, start, "the lab file is empty (it starts with 'version: 1')");
+            return labFileError(fileName, start,
+                                "the lab file is empty (it starts with 'version: 1')");
         }
         if (docs.size() > 1) {
             return labFileError(fileName, locate(docs[1], "", start),

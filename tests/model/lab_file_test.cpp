@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
+#include <optional>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -543,6 +546,83 @@ TEST(LabFileTest, SeedLabLoads) {
     EXPECT_EQ(agents.localVlan("compute", "4e3f621f-d6b9-4438-be58-aa51d3c2e061"), std::nullopt);
 }
 
+TEST(LabFileTest, SeedLabPinsEveryPortOfTheScenario) {
+    // ../shared/seed/SCENARIO.md, "Tenant objects": every port's id, MAC, IP and owner.
+    struct Expected {
+        const char* id;
+        const char* mac;
+        const char* ip;
+        std::string_view owner;
+        const char* network;
+    };
+    const Expected table[] = {
+        {"d8fd27a6-d1cf-46f4-8e0e-4965001d547a", "fa:16:3e:2a:46:e0", "10.10.10.1",
+         owner::kRouterInterface, "private1"},
+        {"09208a89-0b45-4b80-bf11-2aee68b30eb1", "fa:16:3e:79:45:64", "10.10.20.1",
+         owner::kRouterInterface, "private2"},
+        {"4debe62b-e44c-47c7-a5e5-b6a11da8d31c", "fa:16:3e:75:b5:d4", "10.10.30.1",
+         owner::kRouterInterface, "private3"},
+        {"6f726a6c-412d-4d22-bcc7-eadedf407680", "fa:16:3e:fc:53:dc", "192.168.0.2",
+         owner::kRouterGateway, "external"},
+        {"78dd7f1e-53e6-4a2c-b166-5eef9add12b7", "fa:16:3e:3c:54:50", "10.10.10.2", owner::kDhcp,
+         "private1"},
+        {"ed034aae-1106-41b5-8b3f-2b8cb5776baf", "fa:16:3e:fb:f3:33", "10.10.20.2", owner::kDhcp,
+         "private2"},
+        {"708ee330-0c8a-41bd-a2f5-271ca9662151", "fa:16:3e:75:82:cd", "10.10.30.2", owner::kDhcp,
+         "private3"},
+        {"8cbe7bb6-18d9-4455-abce-473ebe5a9591", "fa:16:3e:32:28:af", "10.10.10.7",
+         owner::kCompute, "private1"},
+        {"dd2c3906-f8cf-48cd-85bf-d952a11eeab4", "fa:16:3e:53:9b:3b", "10.10.10.8",
+         owner::kCompute, "private1"},
+        {"a6f975bb-605b-4f36-ad3f-669ccdab5fe5", "fa:16:3e:cb:91:43", "10.10.20.7",
+         owner::kCompute, "private2"},
+    };
+    LoadedLab lab = loadSeedLab();
+    ASSERT_TRUE(lab) << lab.error->toString();
+    const TenantState& st = lab.cloud->state();
+    EXPECT_EQ(st.ports.size(), std::size(table));
+    for (const Expected& e : table) {
+        SCOPED_TRACE(e.id);
+        const Port* p = st.port(e.id);
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(p->macAddress.toString(), e.mac);
+        ASSERT_EQ(p->fixedIps.size(), 1u);
+        EXPECT_EQ(p->fixedIps[0].ipAddress.toString(), e.ip);
+        EXPECT_EQ(p->deviceOwner, e.owner);
+        EXPECT_EQ(p->networkId, st.network(e.network)->id);
+    }
+    // Subnets, tunnel ids and local VLANs per node.
+    struct Net {
+        const char* name;
+        const char* subnet;
+        const char* cidr;
+        std::uint32_t tunId;
+        std::optional<int> vlanNetwork, vlanCompute;
+    };
+    const Net nets[] = {
+        {"private1", "dcdd699a-c4b0-4360-9219-c62cb6ed0b3e", "10.10.10.0/24", 1, 9, 4},
+        {"private2", "f380d778-d576-4179-96df-cb3a2618dbd3", "10.10.20.0/24", 2, 8, 5},
+        {"private3", "410a9d7c-6ae8-4059-954e-973529a933c5", "10.10.30.0/24", 4, 11, std::nullopt},
+    };
+    for (const Net& n : nets) {
+        SCOPED_TRACE(n.name);
+        const Network* net = st.network(n.name);
+        ASSERT_NE(net, nullptr);
+        EXPECT_EQ(net->segmentationId, n.tunId);
+        const Subnet* sub = st.subnet(n.subnet);
+        ASSERT_NE(sub, nullptr);
+        EXPECT_EQ(sub->networkId, net->id);
+        EXPECT_EQ(sub->cidr.toString(), n.cidr);
+        EXPECT_EQ(lab.cloud->agents().localVlan("network", net->id), n.vlanNetwork);
+        EXPECT_EQ(lab.cloud->agents().localVlan("compute", net->id), n.vlanCompute);
+    }
+    EXPECT_EQ(st.subnet("7b2cd216-1251-4eaa-9f05-b8cadc82bc1e")->cidr.toString(), "192.168.0.0/24");
+    EXPECT_EQ(st.hosts[0].dataIp.toString(), "10.10.100.139");
+    EXPECT_EQ(st.hosts[1].managementIp.toString(), "192.168.232.140");
+    EXPECT_EQ(st.hosts[1].managementMac.toString(), "00:0c:29:07:13:bf");
+    EXPECT_EQ(st.hosts[1].ovsUuid, "b5553502-95e4-4ad2-90a6-a3da02d3819d");
+}
+
 TEST(LabFileTest, SeedLabWithoutInstances) {
     LoadedLab lab = loadSeedLab(LoadOptions{true});
     ASSERT_TRUE(lab) << lab.error->toString();
@@ -574,6 +654,32 @@ TEST(LabFileTest, SeedRoundTrip) {
         EXPECT_EQ(describe(second.cloud->state()), describe(first.cloud->state()));
         EXPECT_EQ(saveLab(*second.cloud), saved);
     }
+}
+
+TEST(LabFileTest, SeedAfterCommandsRoundTrips) {
+    // The seed changed the way a session changes it: an instance deleted, one booted with
+    // generated values, a floating IP, a spare port.
+    LoadedLab lab = loadSeedLab();
+    ASSERT_TRUE(lab) << lab.error->toString();
+    Cloud& cloud = *lab.cloud;
+    ASSERT_TRUE(cloud.deleteInstance("instance2"));
+    InstanceRequest boot;
+    boot.name = "instance4";
+    NicRequest nic;
+    nic.network = "private3";
+    boot.nics = {nic};
+    ASSERT_TRUE(cloud.bootInstance(boot));
+    FloatingIpRequest floating;
+    floating.network = "external";
+    floating.portId = "8cbe7bb6-18d9-4455-abce-473ebe5a9591";
+    auto fip = cloud.createFloatingIp(floating);
+    ASSERT_TRUE(fip) << fip.error().message;
+    ASSERT_TRUE(cloud.createPort("private2"));
+    const std::string saved = saveLab(cloud);
+    LoadedLab again = loadLabText(saved, "saved.yaml");
+    ASSERT_TRUE(again) << again.error->toString() << "\n" << saved;
+    EXPECT_EQ(describe(again.cloud->state()), describe(cloud.state()));
+    EXPECT_EQ(saveLab(*again.cloud), saved);
 }
 
 TEST(LabFileTest, LabBuiltByCommandsRoundTrips) {
@@ -670,20 +776,22 @@ TEST(LabFileTest, LabBuiltByCommandsRoundTrips) {
 TEST(LabFileTest, CloudErrorsAreLocatedAtTheObject) {
     // What only the Cloud checks (Neutron's own validation) is reported at the object whose
     // operation failed, with the Cloud's message.
-    EXPECT_EQ(loadError(withHosts(R"(  - name: network2
+    EXPECT_EQ(
+        loadError(withHosts(R"(  - name: network2
     role: network
     management: {ip: 192.168.1.3/24}
     data: {ip: 10.0.0.3/24}
 )")),
-              "lab.yaml:11:5: hosts[2]: Host 'network2' cannot be a network node: 'network' already "
-              "runs the L3 and DHCP agents (one network node per lab)");
-    EXPECT_EQ(loadError(withHosts(R"(networks:
+        "lab.yaml:11:5: hosts[2]: Host 'network2' cannot be a network node: 'network' already "
+        "runs the L3 and DHCP agents (one network node per lab)");
+    EXPECT_EQ(
+        loadError(withHosts(R"(networks:
   - name: ext
     type: flat
     physical_network: physnet2
 )")),
-              "lab.yaml:12:5: networks[0]: Invalid input for operation: physical_network 'physnet2' "
-              "unknown for flat provider network.");
+        "lab.yaml:12:5: networks[0]: Invalid input for operation: physical_network 'physnet2' "
+        "unknown for flat provider network.");
     EXPECT_EQ(loadError(withHosts(R"(networks:
   - name: net1
     subnets:
@@ -705,7 +813,8 @@ routers:
 )")),
               "lab.yaml:20:9: routers[0].interfaces[0]: Bad router request: Subnet for router "
               "interface must have a gateway IP");
-    EXPECT_EQ(loadError(withHosts(R"(networks:
+    EXPECT_EQ(
+        loadError(withHosts(R"(networks:
   - name: net1
     subnets:
       - cidr: 10.1.0.0/24
@@ -716,8 +825,8 @@ instances:
       - network: net1
         port: {ip: 10.1.0.255}
 )")),
-              "lab.yaml:16:5: instances[0]: Invalid input for operation: IP address 10.1.0.255 is not "
-              "a valid IP for the defined networks subnets.");
+        "lab.yaml:16:5: instances[0]: Invalid input for operation: IP address 10.1.0.255 is not "
+        "a valid IP for the defined networks subnets.");
 }
 
 TEST(LabFileTest, StageOneErrorsThroughLoad) {
@@ -730,7 +839,8 @@ TEST(LabFileTest, FileNotFound) {
     LoadedLab lab = loadLabFile("/nonexistent/dir/lab.yaml");
     EXPECT_FALSE(lab);
     ASSERT_TRUE(lab.error);
-    EXPECT_EQ(lab.error->toString(), "/nonexistent/dir/lab.yaml: cannot open: No such file or directory");
+    EXPECT_EQ(lab.error->toString(),
+              "/nonexistent/dir/lab.yaml: cannot open: No such file or directory");
 }
 
 TEST(LabFileTest, SaveLabFileIsAtomicAndReadable) {
