@@ -446,8 +446,9 @@ NetworkSpec parseNetwork(const YAML::Node& node, const SourceLocation& where) {
     NetworkSpec n;
     n.where = where;
     f.record(n.fields);
+    // Neutron allows an empty name ("name: ''"), not a missing one in a lab file.
     const auto& name = f.require("name");
-    n.request.name = nameValue(name.value, name.where);
+    n.request.name = stringValue(name.value, name.where);
     if (auto* e = f.find("id")) n.request.id = nameValue(e->value, e->where);
     if (auto* e = f.find("type")) {
         const std::string t = scalarText(e->value, e->where, "'gre', 'vxlan' or 'flat'");
@@ -491,7 +492,7 @@ RouterSpec parseRouter(const YAML::Node& node, const SourceLocation& where) {
     r.where = where;
     f.record(r.fields);
     const auto& name = f.require("name");
-    r.request.name = nameValue(name.value, name.where);
+    r.request.name = stringValue(name.value, name.where);
     if (auto* e = f.find("id")) r.request.id = nameValue(e->value, e->where);
     if (auto* e = f.find("gateway")) {
         Fields g(e->value, e->where);

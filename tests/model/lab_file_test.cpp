@@ -183,7 +183,7 @@ TEST(LabSpecTest, WrongTypes) {
     EXPECT_EQ(specError(withHosts(R"(networks:
   - name: [net1]
 )")),
-              "lab.yaml:12:11: networks[0].name: expected a name, got a sequence");
+              "lab.yaml:12:11: networks[0].name: expected a string, got a sequence");
     EXPECT_EQ(specError(withHosts(R"(networks:
   - name: net1
     external: maybe
@@ -827,6 +827,43 @@ instances:
 )")),
         "lab.yaml:16:5: instances[0]: Invalid input for operation: IP address 10.1.0.255 is not "
         "a valid IP for the defined networks subnets.");
+}
+
+TEST(LabFileTest, NamesThatNeedQuotingRoundTrip) {
+    LoadedLab lab = loadLabText(kHosts, "hosts.yaml");
+    ASSERT_TRUE(lab) << lab.error->toString();
+    Cloud& cloud = *lab.cloud;
+    const char* names[] = {"", "yes", "a: b {x}", "5", "#hash", "-x", "null", "1e3", "0x1f"};
+    int third = 0;
+    for (const char* name : names) {
+        NetworkRequest n;
+        n.name = name;
+        auto net = cloud.createNetwork(n);
+        ASSERT_TRUE(net) << net.error().message;
+        SubnetRequest sr;
+        sr.network = net.value()->id;
+        sr.cidr = "10.9." + std::to_string(third++) + ".0/24";
+        sr.name = name;
+        ASSERT_TRUE(cloud.createSubnet(sr));
+        PortPin pin;
+        pin.name = name;
+        ASSERT_TRUE(cloud.createPort(net.value()->id, pin));
+    }
+    RouterRequest router;
+    router.name = "";
+    ASSERT_TRUE(cloud.createRouter(router));
+    InstanceRequest boot;
+    boot.name = "vm\t\"q\"\\";
+    NicRequest nic;
+    nic.network = cloud.state().network("yes")->id;
+    boot.nics = {nic};
+    ASSERT_TRUE(cloud.bootInstance(boot));
+    const std::string saved = saveLab(cloud);
+    LoadedLab again = loadLabText(saved, "saved.yaml");
+    ASSERT_TRUE(again) << again.error->toString() << "\n" << saved;
+    EXPECT_EQ(describe(again.cloud->state()), describe(cloud.state()));
+    EXPECT_EQ(saveLab(*again.cloud), saved);
+    EXPECT_NE(saved.find("  - name: \"vm\\t\\\"q\\\"\\\\\"\n"), std::string::npos) << saved;
 }
 
 TEST(LabFileTest, StageOneErrorsThroughLoad) {
