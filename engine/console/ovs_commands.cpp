@@ -14,9 +14,9 @@
 //   - ofproto/trace: the odp actions and port numbers are the engine's (port names), and
 //     -generate does not execute learn actions.
 
+#include "engine/codec/frame_compose.h"
 #include "engine/console/shell.h"
 #include "engine/console/tcpdump_command.h"
-#include "engine/codec/frame_compose.h"
 #include "engine/devices/pipeline.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/flow/ofctl_parse.h"
@@ -46,8 +46,10 @@ CommandOutput fatal(std::string_view program, const std::string& message, int st
 std::string sformat(const char* fmt, auto... args) {
     char buf[512];
     const int n = std::snprintf(buf, sizeof buf, fmt, args...);
-    if (n < 0) return {};
-    if (std::size_t(n) < sizeof buf) return std::string(buf, std::size_t(n));
+    if (n < 0)
+        return {};
+    if (std::size_t(n) < sizeof buf)
+        return std::string(buf, std::size_t(n));
     std::string big(std::size_t(n) + 1, '\0');
     std::snprintf(big.data(), big.size(), fmt, args...);
     big.resize(std::size_t(n));
@@ -66,17 +68,20 @@ bool startsWith(std::string_view s, std::string_view prefix) {
 }
 
 std::optional<std::uint64_t> parseUnsigned(std::string_view text, int base = 0) {
-    if (text.empty()) return std::nullopt;
+    if (text.empty())
+        return std::nullopt;
     std::string s(text);
     char* end = nullptr;
     errno = 0;
     const unsigned long long v = std::strtoull(s.c_str(), &end, base);
-    if (errno != 0 || end != s.c_str() + s.size() || s[0] == '-') return std::nullopt;
+    if (errno != 0 || end != s.c_str() + s.size() || s[0] == '-')
+        return std::nullopt;
     return v;
 }
 
 std::string stripQuotes(std::string_view v) {
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return std::string(v.substr(1, v.size() - 2));
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
+        return std::string(v.substr(1, v.size() - 2));
     return std::string(v);
 }
 
@@ -85,7 +90,8 @@ std::string stripQuotes(std::string_view v) {
 std::pair<OvsBridge*, const BridgePort*> findPort(const Node& node, std::string_view name) {
     for (OvsBridge* br : node.ovsBridges()) {
         const BridgePort* p = br->portByName(name);
-        if (p && p->ofport != ofp::kLocal) return {br, p};
+        if (p && p->ofport != ofp::kLocal)
+            return {br, p};
     }
     return {nullptr, nullptr};
 }
@@ -141,7 +147,8 @@ struct Setting {
 
 std::optional<Setting> parseSetting(std::string_view arg) {
     const auto eq = arg.find('=');
-    if (eq == std::string_view::npos) return std::nullopt;
+    if (eq == std::string_view::npos)
+        return std::nullopt;
     Setting s;
     std::string_view lhs = arg.substr(0, eq);
     s.value = stripQuotes(arg.substr(eq + 1));
@@ -198,7 +205,8 @@ CommandOutput Vsctl::run(const std::vector<std::string>& argv) {
             ++i;
             break;
         }
-        if (!startsWith(a, "-")) break;
+        if (!startsWith(a, "-"))
+            break;
         if (startsWith(a, "--timeout=") || a == "--no-wait" || a == "--oneline" ||
             a == "--dry-run" || a == "--no-syslog" || startsWith(a, "--db=") ||
             startsWith(a, "--verbose") || a == "-v") {
@@ -221,7 +229,8 @@ CommandOutput Vsctl::run(const std::vector<std::string>& argv) {
     bool any = false;
     auto finish = [&]() -> std::optional<std::string> {
         if (current.argv.empty()) {
-            if (!current.options.empty() || any) return "missing command name (use --help for help)";
+            if (!current.options.empty() || any)
+                return "missing command name (use --help for help)";
             return std::nullopt;
         }
         commands.push_back(std::move(current));
@@ -231,7 +240,8 @@ CommandOutput Vsctl::run(const std::vector<std::string>& argv) {
     for (; i < argv.size(); ++i) {
         const std::string& a = argv[i];
         if (a == "--") {
-            if (auto e = finish()) return fatal("ovs-vsctl", *e);
+            if (auto e = finish())
+                return fatal("ovs-vsctl", *e);
             any = true;
             continue;
         }
@@ -279,18 +289,21 @@ CommandOutput Vsctl::run(const std::vector<std::string>& argv) {
     // the transaction's `set Interface` commands.
     std::set<std::string> added;
     for (const VsctlCommand& c : commands) {
-        if (c.argv[0] == "add-port") added.insert(c.argv[2]);
+        if (c.argv[0] == "add-port")
+            added.insert(c.argv[2]);
     }
     std::vector<const VsctlCommand*> toRun;
     for (const VsctlCommand& c : commands) {
-        const bool ifaceSet = c.argv[0] == "set" && (c.argv[1] == "Interface" ||
-                                                     c.argv[1] == "interface");
+        const bool ifaceSet =
+            c.argv[0] == "set" && (c.argv[1] == "Interface" || c.argv[1] == "interface");
         if (ifaceSet && added.count(c.argv[2])) {
             IfaceSettings& s = m_pendingIfaces[c.argv[2]];
             for (std::size_t k = 3; k < c.argv.size(); ++k) {
                 auto st = parseSetting(c.argv[k]);
-                if (!st) return fatal("ovs-vsctl", c.argv[k] + ": missing value");
-                if (auto e = applyInterfaceSetting(s, *st)) return fatal("ovs-vsctl", e->message);
+                if (!st)
+                    return fatal("ovs-vsctl", c.argv[k] + ": missing value");
+                if (auto e = applyInterfaceSetting(s, *st))
+                    return fatal("ovs-vsctl", e->message);
             }
             continue;
         }
@@ -313,8 +326,8 @@ CommandOutput Vsctl::run(const std::vector<std::string>& argv) {
 
 std::optional<VsctlError> Vsctl::applyInterfaceSetting(IfaceSettings& s, const Setting& st) {
     if (st.column == "type" && st.key.empty()) {
-        static const std::set<std::string> kTypes = {"", "system", "internal", "patch", "gre",
-                                                     "vxlan"};
+        static const std::set<std::string> kTypes = {"",      "system", "internal",
+                                                     "patch", "gre",    "vxlan"};
         if (!kTypes.count(st.value)) {
             return VsctlError{"interface type \"" + st.value + "\" is not supported by the lab"};
         }
@@ -357,55 +370,71 @@ std::optional<VsctlError> Vsctl::execute(const VsctlCommand& c) {
     }
     if (cmd == "list-br") {
         // No fake (VLAN) bridges in the lab: --fake lists nothing.
-        if (has(c, "--fake") && !has(c, "--real")) return std::nullopt;
+        if (has(c, "--fake") && !has(c, "--real"))
+            return std::nullopt;
         std::vector<std::string> names;
-        for (OvsBridge* br : m_node.ovsBridges()) names.push_back(br->name());
+        for (OvsBridge* br : m_node.ovsBridges())
+            names.push_back(br->name());
         std::sort(names.begin(), names.end());
-        for (const auto& n : names) m_out += n + "\n";
+        for (const auto& n : names)
+            m_out += n + "\n";
         return std::nullopt;
     }
     if (cmd == "br-exists") {
-        if (!m_node.ovsBridge(c.argv[1])) return VsctlError{"", 2};
+        if (!m_node.ovsBridge(c.argv[1]))
+            return VsctlError{"", 2};
         return std::nullopt;
     }
-    if (cmd == "add-br") return addBr(c);
-    if (cmd == "del-br") return delBr(c);
+    if (cmd == "add-br")
+        return addBr(c);
+    if (cmd == "del-br")
+        return delBr(c);
     if (cmd == "list-ports" || cmd == "list-ifaces") {
         OvsBridge* br = m_node.ovsBridge(c.argv[1]);
-        if (!br) return VsctlError{"no bridge named " + c.argv[1]};
+        if (!br)
+            return VsctlError{"no bridge named " + c.argv[1]};
         std::vector<std::string> names;
         for (const BridgePort* p : br->ports()) {
-            if (p->ofport != ofp::kLocal) names.push_back(p->config.name);
+            if (p->ofport != ofp::kLocal)
+                names.push_back(p->config.name);
         }
         std::sort(names.begin(), names.end());
-        for (const auto& n : names) m_out += n + "\n";
+        for (const auto& n : names)
+            m_out += n + "\n";
         return std::nullopt;
     }
     if (cmd == "port-to-br" || cmd == "iface-to-br") {
         auto [br, p] = findPort(m_node, c.argv[1]);
         if (!p) {
-            return VsctlError{std::string(cmd == "port-to-br" ? "no port named "
-                                                              : "no interface named ") +
-                              c.argv[1]};
+            return VsctlError{
+                std::string(cmd == "port-to-br" ? "no port named " : "no interface named ") +
+                c.argv[1]};
         }
         m_out += br->name() + "\n";
         return std::nullopt;
     }
-    if (cmd == "add-port") return addPort(c);
-    if (cmd == "del-port") return delPort(c);
-    if (cmd == "set") return setOrClear(c, false);
-    if (cmd == "clear") return setOrClear(c, true);
+    if (cmd == "add-port")
+        return addPort(c);
+    if (cmd == "del-port")
+        return delPort(c);
+    if (cmd == "set")
+        return setOrClear(c, false);
+    if (cmd == "clear")
+        return setOrClear(c, true);
     return VsctlError{"unknown command '" + cmd + "'; use --help for help"};
 }
 
 std::optional<VsctlError> Vsctl::addBr(const VsctlCommand& c) {
     const std::string& name = c.argv[1];
-    if (c.argv.size() == 3) return VsctlError{"'add-br' command takes exactly 1 or 3 arguments"};
+    if (c.argv.size() == 3)
+        return VsctlError{"'add-br' command takes exactly 1 or 3 arguments"};
     if (c.argv.size() == 4) {
         return VsctlError{"VLAN (fake) bridges are not modelled by the lab"};
     }
-    if (has(c, "--may-exist") && m_node.ovsBridge(name)) return std::nullopt;
-    if (auto e = checkConflicts(name, "cannot create a bridge named " + name)) return e;
+    if (has(c, "--may-exist") && m_node.ovsBridge(name))
+        return std::nullopt;
+    if (auto e = checkConflicts(name, "cannot create a bridge named " + name))
+        return e;
     if (m_node.device(name)) {
         m_err += "ovs-vsctl: Error detected while setting up '" + name +
                  "'.  See ovs-vswitchd log for details.\n";
@@ -413,18 +442,21 @@ std::optional<VsctlError> Vsctl::addBr(const VsctlCommand& c) {
     }
     // A bridge made by ovs-vsctl has no fail_mode: it behaves as standalone.
     auto r = m_node.addOvsBridge(name, OvsBridge::FailMode::Standalone);
-    if (!r) return VsctlError{r.error().message};
+    if (!r)
+        return VsctlError{r.error().message};
     return std::nullopt;
 }
 
 std::optional<VsctlError> Vsctl::delBr(const VsctlCommand& c) {
     const std::string& name = c.argv[1];
     if (!m_node.ovsBridge(name)) {
-        if (has(c, "--if-exists")) return std::nullopt;
+        if (has(c, "--if-exists"))
+            return std::nullopt;
         return VsctlError{"no bridge named " + name};
     }
     Status s = m_node.deleteOvsBridge(name);
-    if (!s) return VsctlError{s.error().message};
+    if (!s)
+        return VsctlError{s.error().message};
     return std::nullopt;
 }
 
@@ -435,21 +467,25 @@ std::optional<VsctlError> Vsctl::addPort(const VsctlCommand& c) {
         if (auto [br, p] = findPort(m_node, name); p) {
             if (br->name() != brName) {
                 std::string line = "add-port";
-                for (std::size_t k = 1; k < c.argv.size(); ++k) line += " " + c.argv[k];
+                for (std::size_t k = 1; k < c.argv.size(); ++k)
+                    line += " " + c.argv[k];
                 return VsctlError{"\"--may-exist " + line + "\" but " + name +
                                   " is actually attached to bridge " + br->name()};
             }
             return std::nullopt;
         }
     }
-    if (auto e = checkConflicts(name, "cannot create a port named " + name)) return e;
+    if (auto e = checkConflicts(name, "cannot create a port named " + name))
+        return e;
     OvsBridge* br = m_node.ovsBridge(brName);
-    if (!br) return VsctlError{"no bridge named " + brName};
+    if (!br)
+        return VsctlError{"no bridge named " + brName};
 
     std::optional<std::uint16_t> tag;
     for (std::size_t k = 3; k < c.argv.size(); ++k) {
         auto st = parseSetting(c.argv[k]);
-        if (!st) return VsctlError{c.argv[k] + ": missing value"};
+        if (!st)
+            return VsctlError{c.argv[k] + ": missing value"};
         if (st->column == "tag" && st->key.empty()) {
             auto v = parseUnsigned(st->value, 10);
             if (!v || *v > 4095) {
@@ -462,7 +498,8 @@ std::optional<VsctlError> Vsctl::addPort(const VsctlCommand& c) {
         }
     }
     IfaceSettings iface;
-    if (auto it = m_pendingIfaces.find(name); it != m_pendingIfaces.end()) iface = it->second;
+    if (auto it = m_pendingIfaces.find(name); it != m_pendingIfaces.end())
+        iface = it->second;
     auto setupError = [&]() {
         m_err += "ovs-vsctl: Error detected while setting up '" + name +
                  "'.  See ovs-vswitchd log for details.\n";
@@ -471,15 +508,19 @@ std::optional<VsctlError> Vsctl::addPort(const VsctlCommand& c) {
 
     if (iface.type.empty() || iface.type == "system") {
         NetDevice* dev = m_node.device(name);
-        if (!dev || !dev->master().empty()) return setupError();
+        if (!dev || !dev->master().empty())
+            return setupError();
         auto r = m_node.addOvsSystemPort(*br, *dev, tag, iface.ofportRequest);
-        if (!r) return VsctlError{r.error().message};
+        if (!r)
+            return VsctlError{r.error().message};
         return std::nullopt;
     }
     if (iface.type == "internal") {
-        if (m_node.device(name)) return setupError();
+        if (m_node.device(name))
+            return setupError();
         auto r = m_node.addOvsInternalPort(*br, name, tag, nullptr, 0, iface.ofportRequest);
-        if (!r) return VsctlError{r.error().message};
+        if (!r)
+            return VsctlError{r.error().message};
         return std::nullopt;
     }
     PortConfig cfg;
@@ -488,9 +529,11 @@ std::optional<VsctlError> Vsctl::addPort(const VsctlCommand& c) {
     cfg.ofportRequest = iface.ofportRequest;
     if (iface.type == "patch") {
         cfg.type = PortType::Patch;
-        if (auto it = iface.options.find("peer"); it != iface.options.end()) cfg.peer = it->second;
+        if (auto it = iface.options.find("peer"); it != iface.options.end())
+            cfg.peer = it->second;
         for (const auto& [k, v] : iface.options) {
-            if (k != "peer") return VsctlError{"patch option \"" + k + "\" is not modelled by the lab"};
+            if (k != "peer")
+                return VsctlError{"patch option \"" + k + "\" is not modelled by the lab"};
         }
     } else {
         cfg.type = iface.type == "gre" ? PortType::Gre : PortType::Vxlan;
@@ -498,9 +541,11 @@ std::optional<VsctlError> Vsctl::addPort(const VsctlCommand& c) {
         cfg.inKey = 0;
         cfg.outKey = 0;
         auto key = [&](const std::string& v) -> std::optional<std::optional<std::uint64_t>> {
-            if (v == "flow") return std::optional<std::uint64_t>{};
+            if (v == "flow")
+                return std::optional<std::uint64_t>{};
             auto n = parseUnsigned(v);
-            if (!n) return std::nullopt;
+            if (!n)
+                return std::nullopt;
             return std::optional<std::uint64_t>{*n};
         };
         for (const auto& [k, v] : iface.options) {
@@ -514,25 +559,32 @@ std::optional<VsctlError> Vsctl::addPort(const VsctlCommand& c) {
                 }
             } else if (k == "local_ip") {
                 auto ip = Ipv4Address::parse(v);
-                if (!ip) return VsctlError{v + ": invalid local_ip"};
+                if (!ip)
+                    return VsctlError{v + ": invalid local_ip"};
                 cfg.localIp = ip->toU32();
             } else if (k == "key" || k == "in_key" || k == "out_key") {
                 auto kv = key(v);
-                if (!kv) return VsctlError{v + ": invalid " + k};
-                if (k != "out_key") cfg.inKey = *kv;
-                if (k != "in_key") cfg.outKey = *kv;
+                if (!kv)
+                    return VsctlError{v + ": invalid " + k};
+                if (k != "out_key")
+                    cfg.inKey = *kv;
+                if (k != "in_key")
+                    cfg.outKey = *kv;
             } else if (k == "dst_port" && cfg.type == PortType::Vxlan) {
                 auto n = parseUnsigned(v, 10);
-                if (!n || *n > 65535) return VsctlError{v + ": invalid dst_port"};
+                if (!n || *n > 65535)
+                    return VsctlError{v + ": invalid dst_port"};
                 cfg.dstPort = std::uint16_t(*n);
             } else {
                 return VsctlError{"tunnel option \"" + k + "\" is not modelled by the lab"};
             }
         }
-        if (!cfg.remoteIp && !cfg.remoteIpFlow) return setupError();
+        if (!cfg.remoteIp && !cfg.remoteIpFlow)
+            return setupError();
     }
     auto r = br->addPort(cfg);
-    if (!r) return VsctlError{r.error().message};
+    if (!r)
+        return VsctlError{r.error().message};
     if (cfg.type == PortType::Patch && !cfg.peer.empty()) {
         for (OvsBridge* other : m_node.ovsBridges()) {
             const BridgePort* p = other->portByName(cfg.peer);
@@ -558,19 +610,22 @@ std::optional<VsctlError> Vsctl::delPort(const VsctlCommand& c) {
     }
     auto [br, p] = findPort(m_node, target);
     if (!p) {
-        if (!mustExist) return std::nullopt;
+        if (!mustExist)
+            return std::nullopt;
         return VsctlError{has(c, "--with-iface") ? "no port or interface named " + target
-                                                  : "no port named " + target};
+                                                 : "no port named " + target};
     }
     if (c.argv.size() == 3) {
         OvsBridge* named = m_node.ovsBridge(c.argv[1]);
-        if (!named) return VsctlError{"no bridge named " + c.argv[1]};
+        if (!named)
+            return VsctlError{"no bridge named " + c.argv[1]};
         if (named != br) {
             return VsctlError{"bridge " + c.argv[1] + " does not have a port " + c.argv[2]};
         }
     }
     Status s = m_node.deleteOvsPort(*br, target);
-    if (!s) return VsctlError{s.error().message};
+    if (!s)
+        return VsctlError{s.error().message};
     return std::nullopt;
 }
 
@@ -579,17 +634,19 @@ std::optional<VsctlError> Vsctl::setOrClear(const VsctlCommand& c, bool clear) {
     std::transform(table.begin(), table.end(), table.begin(),
                    [](unsigned char ch) { return char(std::tolower(ch)); });
     const std::string& record = c.argv[2];
-    static const std::set<std::string> kTables = {"open_vswitch", "bridge", "port", "interface",
-                                                  "controller", "manager", "mirror", "netflow",
-                                                  "sflow", "ipfix", "qos", "queue", "ssl",
-                                                  "flow_table", "flow_sample_collector_set"};
-    if (!kTables.count(table)) return VsctlError{"unknown table \"" + c.argv[1] + "\""};
+    static const std::set<std::string> kTables = {
+        "open_vswitch", "bridge", "port",    "interface",  "controller",
+        "manager",      "mirror", "netflow", "sflow",      "ipfix",
+        "qos",          "queue",  "ssl",     "flow_table", "flow_sample_collector_set"};
+    if (!kTables.count(table))
+        return VsctlError{"unknown table \"" + c.argv[1] + "\""};
     if (table != "port" && table != "interface") {
         return VsctlError{"table \"" + c.argv[1] + "\" is not modelled by the lab"};
     }
     auto [br, p] = findPort(m_node, record);
     if (!p) {
-        if (has(c, "--if-exists")) return std::nullopt;
+        if (has(c, "--if-exists"))
+            return std::nullopt;
         return VsctlError{"no row \"" + record + "\" in table " +
                           (table == "port" ? "Port" : "Interface")};
     }
@@ -603,7 +660,8 @@ std::optional<VsctlError> Vsctl::setOrClear(const VsctlCommand& c, bool clear) {
                               c.argv[k] + "\" is not modelled by the lab"};
         }
         auto st = parseSetting(c.argv[k]);
-        if (!st) return VsctlError{c.argv[k] + ": missing value"};
+        if (!st)
+            return VsctlError{c.argv[k] + ": missing value"};
         if (table == "port" && st->column == "tag" && st->key.empty()) {
             if (st->value == "[]") {
                 (void)br->setPortTag(record, std::nullopt);
@@ -615,7 +673,8 @@ std::optional<VsctlError> Vsctl::setOrClear(const VsctlCommand& c, bool clear) {
                                   " is not in the valid range 0 to 4095 (inclusive)"};
             }
             Status s = br->setPortTag(record, std::uint16_t(*v));
-            if (!s) return VsctlError{s.error().message};
+            if (!s)
+                return VsctlError{s.error().message};
             continue;
         }
         return VsctlError{(table == "port" ? "Port" : "Interface") + std::string(" column \"") +
@@ -626,7 +685,10 @@ std::optional<VsctlError> Vsctl::setOrClear(const VsctlCommand& c, bool clear) {
 
 CommandOutput runVsctl(CommandCall& call) {
     Node* node = call.context.node;
-    if (!node) return fatal("ovs-vsctl", "unix:/var/run/openvswitch/db.sock: database connection failed (No such file or directory)");
+    if (!node)
+        return fatal("ovs-vsctl",
+                     "unix:/var/run/openvswitch/db.sock: database connection failed (No such file "
+                     "or directory)");
     Vsctl v(call.shell, *node);
     return v.run(call.argv);
 }
@@ -637,7 +699,8 @@ CommandOutput runVsctl(CommandCall& call) {
 
 PortResolver resolverFor(const OvsBridge& br) {
     return [&br](std::string_view name) -> std::optional<std::uint32_t> {
-        if (const BridgePort* p = br.portByName(name)) return p->ofport;
+        if (const BridgePort* p = br.portByName(name))
+            return p->ofport;
         return std::nullopt;
     };
 }
@@ -671,14 +734,17 @@ std::string formatPortFeatures(const Node& node, const BridgePort& p) {
                     break;
                 case DeviceKind::Ethernet:
                     out += "     current:    1GB-FD COPPER AUTO_NEG\n";
-                    out += "     advertised: 10MB-HD 10MB-FD 100MB-HD 100MB-FD 1GB-FD COPPER "
-                           "AUTO_NEG\n";
-                    out += "     supported:  10MB-HD 10MB-FD 100MB-HD 100MB-FD 1GB-FD COPPER "
-                           "AUTO_NEG\n";
+                    out +=
+                        "     advertised: 10MB-HD 10MB-FD 100MB-HD 100MB-FD 1GB-FD COPPER "
+                        "AUTO_NEG\n";
+                    out +=
+                        "     supported:  10MB-HD 10MB-FD 100MB-HD 100MB-FD 1GB-FD COPPER "
+                        "AUTO_NEG\n";
                     now = 1000;
                     max = 1000;
                     break;
-                default: break;
+                default:
+                    break;
             }
         }
     }
@@ -687,11 +753,15 @@ std::string formatPortFeatures(const Node& node, const BridgePort& p) {
 }
 
 const NetDevice* portDevice(const Node& node, const OvsBridge& br, const BridgePort& p) {
-    if (p.config.type != PortType::Internal && p.config.type != PortType::System) return nullptr;
+    if (p.config.type != PortType::Internal && p.config.type != PortType::System)
+        return nullptr;
     for (const NetDevice* d : node.devices()) {
-        if (d->name() != p.config.name) continue;
-        if (p.config.type == PortType::System && d->master() != "ovs-system") continue;
-        if (p.config.type == PortType::Internal && d->kind() != DeviceKind::OvsInternal) continue;
+        if (d->name() != p.config.name)
+            continue;
+        if (p.config.type == PortType::System && d->master() != "ovs-system")
+            continue;
+        if (p.config.type == PortType::Internal && d->kind() != DeviceKind::OvsInternal)
+            continue;
         if (p.config.type == PortType::Internal && p.mac && d->mac() != p.mac &&
             p.ofport != ofp::kLocal) {
             continue;
@@ -707,14 +777,15 @@ std::string ofctlShow(const Node& node, const OvsBridge& br) {
                               static_cast<unsigned long long>(br.datapathId()));
     out += "n_tables:254, n_buffers:256\n";
     out += "capabilities: FLOW_STATS TABLE_STATS PORT_STATS QUEUE_STATS ARP_MATCH_IP\n";
-    out += "actions: OUTPUT SET_VLAN_VID SET_VLAN_PCP STRIP_VLAN SET_DL_SRC SET_DL_DST "
-           "SET_NW_SRC SET_NW_DST SET_NW_TOS SET_TP_SRC SET_TP_DST ENQUEUE\n";
+    out +=
+        "actions: OUTPUT SET_VLAN_VID SET_VLAN_PCP STRIP_VLAN SET_DL_SRC SET_DL_DST "
+        "SET_NW_SRC SET_NW_DST SET_NW_TOS SET_TP_SRC SET_TP_DST ENQUEUE\n";
     for (const BridgePort* p : br.ports()) {
         const NetDevice* dev = portDevice(node, br, *p);
         std::uint64_t mac = dev ? dev->mac() : (p->mac ? p->mac : vportMac(p->config.name));
         const bool down = dev && !dev->isUp();
-        out += " " + formatPort(p->ofport) + "(" + p->config.name + "): addr:" + formatMac(mac) +
-               "\n";
+        out +=
+            " " + formatPort(p->ofport) + "(" + p->config.name + "): addr:" + formatMac(mac) + "\n";
         out += std::string("     config:     ") + (down ? "PORT_DOWN" : "0") + "\n";
         out += std::string("     state:      ") + (down ? "LINK_DOWN" : "0") + "\n";
         out += formatPortFeatures(node, *p);
@@ -726,7 +797,8 @@ std::string ofctlShow(const Node& node, const OvsBridge& br) {
 std::string portStatsLine(const BridgePort& p) {
     std::string port = formatPort(p.ofport);
     std::string out = "  port ";
-    if (p.ofport < 10) out += ' ';
+    if (p.ofport < 10)
+        out += ' ';
     out += port;
     out += sformat(": rx pkts=%llu, bytes=%llu, drop=%llu, errs=0, frame=0, over=0, crc=0\n",
                    static_cast<unsigned long long>(p.rxPackets),
@@ -742,7 +814,8 @@ std::string portStatsLine(const BridgePort& p) {
 std::string ofctlDumpTables(const OvsBridge& br) {
     std::string out = "OFPST_TABLE reply (xid=0x2): 254 tables\n";
     std::uint64_t lookups = 0;
-    for (const BridgePort* p : br.ports()) lookups += p->rxPackets;
+    for (const BridgePort* p : br.ports())
+        lookups += p->rxPackets;
     for (int id = 0; id < 254; ++id) {
         const FlowTable* t = br.findTable(std::uint8_t(id));
         std::uint64_t active = t ? t->size() : 0;
@@ -752,7 +825,8 @@ std::string ofctlDumpTables(const OvsBridge& br) {
             // took (the engine keeps per-rule counters, summed here).
             lookup = lookups;
             if (t) {
-                for (const FlowEntry* e : t->entries()) matched += e->nPackets;
+                for (const FlowEntry* e : t->entries())
+                    matched += e->nPackets;
             }
             matched = std::min(matched, lookup);
         }
@@ -769,7 +843,8 @@ std::string ofctlDumpTables(const OvsBridge& br) {
 std::vector<const FlowEntry*> allEntries(const OvsBridge& br) {
     std::vector<const FlowEntry*> out;
     for (const FlowTable* t : br.tables()) {
-        for (const FlowEntry* e : t->entries()) out.push_back(e);
+        for (const FlowEntry* e : t->entries())
+            out.push_back(e);
     }
     return out;
 }
@@ -793,29 +868,33 @@ CommandOutput runOfctl(CommandCall& call) {
         if (a == "--strict") {
             strict = true;
         } else if (a == "-O" || a == "--protocols") {
-            if (i + 1 >= argv.size()) return fatal("ovs-ofctl", "option '" + a + "' requires an argument");
+            if (i + 1 >= argv.size())
+                return fatal("ovs-ofctl", "option '" + a + "' requires an argument");
             const std::string& v = argv[++i];
             if (v != "OpenFlow10") {
                 return fatal("ovs-ofctl", "the lab's ovs-ofctl speaks OpenFlow10 only (" + v + ")");
             }
         } else if (a == "-OOpenFlow10" || a == "--protocols=OpenFlow10" ||
-                   startsWith(a, "--timeout=") || a == "--readd" || a == "--sort" ||
-                   a == "-v" || startsWith(a, "--verbose")) {
+                   startsWith(a, "--timeout=") || a == "--readd" || a == "--sort" || a == "-v" ||
+                   startsWith(a, "--verbose")) {
             // Accepted; no effect on the lab's output.
         } else {
             return fatal("ovs-ofctl", "unrecognized option '" + a + "'");
         }
     }
     static const OfctlCommand kCommands[] = {
-        {"show", 1, 1},       {"dump-flows", 1, 2}, {"add-flow", 2, 2},   {"add-flows", 2, 2},
-        {"mod-flows", 2, 2},  {"del-flows", 1, 2},  {"dump-ports", 1, 2}, {"dump-tables", 1, 1},
+        {"show", 1, 1},      {"dump-flows", 1, 2}, {"add-flow", 2, 2},   {"add-flows", 2, 2},
+        {"mod-flows", 2, 2}, {"del-flows", 1, 2},  {"dump-ports", 1, 2}, {"dump-tables", 1, 1},
     };
-    if (args.empty()) return fatal("ovs-ofctl", "missing command name; use --help for help");
+    if (args.empty())
+        return fatal("ovs-ofctl", "missing command name; use --help for help");
     const OfctlCommand* cmd = nullptr;
     for (const auto& c : kCommands) {
-        if (args[0] == c.name) cmd = &c;
+        if (args[0] == c.name)
+            cmd = &c;
     }
-    if (!cmd) return fatal("ovs-ofctl", "unknown command '" + args[0] + "'; use --help for help");
+    if (!cmd)
+        return fatal("ovs-ofctl", "unknown command '" + args[0] + "'; use --help for help");
     const int n = int(args.size()) - 1;
     if (n < cmd->minArgs) {
         return fatal("ovs-ofctl", "'" + args[0] + "' command requires at least " +
@@ -827,14 +906,17 @@ CommandOutput runOfctl(CommandCall& call) {
     }
     Node* node = call.context.node;
     OvsBridge* br = node ? node->ovsBridge(args[1]) : nullptr;
-    if (!br) return fatal("ovs-ofctl", args[1] + " is not a bridge or a socket");
+    if (!br)
+        return fatal("ovs-ofctl", args[1] + " is not a bridge or a socket");
     const std::string& verb = args[0];
     const SimTime now = call.shell.lab().clock().now();
     const PortResolver resolver = resolverFor(*br);
 
     try {
-        if (verb == "show") return CommandOutput::ok(ofctlShow(*node, *br));
-        if (verb == "dump-tables") return CommandOutput::ok(ofctlDumpTables(*br));
+        if (verb == "show")
+            return CommandOutput::ok(ofctlShow(*node, *br));
+        if (verb == "dump-tables")
+            return CommandOutput::ok(ofctlDumpTables(*br));
         if (verb == "dump-ports") {
             std::vector<const BridgePort*> ports;
             if (args.size() == 3) {
@@ -848,7 +930,8 @@ CommandOutput runOfctl(CommandCall& call) {
                 ports = br->ports();
             }
             std::string out = sformat("OFPST_PORT reply (xid=0x2): %zu ports\n", ports.size());
-            for (const BridgePort* p : ports) out += portStatsLine(*p);
+            for (const BridgePort* p : ports)
+                out += portStatsLine(*p);
             return CommandOutput::ok(out);
         }
         if (verb == "dump-flows") {
@@ -856,13 +939,16 @@ CommandOutput runOfctl(CommandCall& call) {
                                           FlowMod::Command::Delete, resolver);
             std::vector<const FlowEntry*> selected;
             for (const FlowEntry* e : allEntries(*br)) {
-                if (filter.table != FlowMod::kAllTables && e->tableId != filter.table) continue;
-                if (!matchCoveredBy(e->spec.match, filter.spec.match)) continue;
+                if (filter.table != FlowMod::kAllTables && e->tableId != filter.table)
+                    continue;
+                if (!matchCoveredBy(e->spec.match, filter.spec.match))
+                    continue;
                 if ((e->spec.cookie & filter.cookieMask) !=
                     (filter.spec.cookie & filter.cookieMask)) {
                     continue;
                 }
-                if (filter.outPort != ofp::kNone && !actionsOutputTo(e->spec.actions, filter.outPort)) {
+                if (filter.outPort != ofp::kNone &&
+                    !actionsOutputTo(e->spec.actions, filter.outPort)) {
                     continue;
                 }
                 selected.push_back(e);
@@ -876,8 +962,8 @@ CommandOutput runOfctl(CommandCall& call) {
             } else if (verb == "del-flows") {
                 command = strict ? FlowMod::Command::DeleteStrict : FlowMod::Command::Delete;
             }
-            FlowMod mod = parseFlowMod(args.size() == 3 ? args[2] : std::string(), command,
-                                       resolver);
+            FlowMod mod =
+                parseFlowMod(args.size() == 3 ? args[2] : std::string(), command, resolver);
             auto r = br->applyFlowMod(mod);
             if (!r) {
                 if (r.error().code == ErrorCode::Overlap) {
@@ -890,7 +976,8 @@ CommandOutput runOfctl(CommandCall& call) {
         if (verb == "add-flows") {
             const std::string path = call.shell.resolvePath(args[2]);
             std::ifstream f(path, std::ios::binary);
-            if (!f) return fatal("ovs-ofctl", args[2] + ": open (No such file or directory)");
+            if (!f)
+                return fatal("ovs-ofctl", args[2] + ": open (No such file or directory)");
             std::stringstream ss;
             ss << f.rdbuf();
             std::vector<FlowMod> mods = parseFlowFile(ss.str(), args[2], resolver);
@@ -918,44 +1005,41 @@ CommandOutput runOfctl(CommandCall& call) {
 /// Applies 'action''s effect on the flow (not on the frame) to 'flow', as the translation
 /// does, so that the trace can print the flow each resubmit sees.
 void applyToFlow(FlowKey& flow, const Action& action) {
-    std::visit(Overloaded{
-                   [&](const SetVlanVidAction& a) {
-                       flow.vlan_tci = std::uint16_t((flow.vlan_tci & ~kVlanVidMask) |
-                                                     (a.vid & kVlanVidMask) | kVlanCfi);
-                   },
-                   [&](const SetVlanPcpAction& a) {
-                       flow.vlan_tci = std::uint16_t((flow.vlan_tci & ~kVlanPcpMask) |
-                                                     ((a.pcp & 7) << 13) | kVlanCfi);
-                   },
-                   [&](const StripVlanAction&) { flow.vlan_tci = 0; },
-                   [&](const PushVlanAction&) {
-                       if (!(flow.vlan_tci & kVlanCfi)) flow.vlan_tci = kVlanCfi;
-                   },
-                   [&](const SetFieldAction& a) {
-                       const std::uint64_t m = a.mask & fieldMaxMask(a.field);
-                       const std::uint64_t old = getField(flow, a.field);
-                       setField(flow, a.field, (old & ~m) | (a.value & m));
-                       if (a.field == FieldId::VlanVid || a.field == FieldId::VlanPcp) {
-                           flow.vlan_tci |= kVlanCfi;
-                       }
-                   },
-                   [&](const LoadAction& a) { writeSubfield(flow, a.dst, a.value); },
-                   [&](const MoveAction& a) {
-                       writeSubfield(flow, a.dst, readSubfield(flow, a.src));
-                   },
-                   [&](const SetEthAddrAction& a) {
-                       (a.source ? flow.dl_src : flow.dl_dst) = a.mac;
-                   },
-                   [&](const SetIpv4AddrAction& a) {
-                       (a.source ? flow.nw_src : flow.nw_dst) = a.addr;
-                   },
-                   [&](const DecTtlAction&) {
-                       if (flow.nw_ttl > 0) flow.nw_ttl--;
-                   },
-                   [&](const SetTunnelAction& a) { flow.tun_id = a.id; },
-                   [&](const auto&) {},
-               },
-               action);
+    std::visit(
+        Overloaded{
+            [&](const SetVlanVidAction& a) {
+                flow.vlan_tci = std::uint16_t((flow.vlan_tci & ~kVlanVidMask) |
+                                              (a.vid & kVlanVidMask) | kVlanCfi);
+            },
+            [&](const SetVlanPcpAction& a) {
+                flow.vlan_tci =
+                    std::uint16_t((flow.vlan_tci & ~kVlanPcpMask) | ((a.pcp & 7) << 13) | kVlanCfi);
+            },
+            [&](const StripVlanAction&) { flow.vlan_tci = 0; },
+            [&](const PushVlanAction&) {
+                if (!(flow.vlan_tci & kVlanCfi))
+                    flow.vlan_tci = kVlanCfi;
+            },
+            [&](const SetFieldAction& a) {
+                const std::uint64_t m = a.mask & fieldMaxMask(a.field);
+                const std::uint64_t old = getField(flow, a.field);
+                setField(flow, a.field, (old & ~m) | (a.value & m));
+                if (a.field == FieldId::VlanVid || a.field == FieldId::VlanPcp) {
+                    flow.vlan_tci |= kVlanCfi;
+                }
+            },
+            [&](const LoadAction& a) { writeSubfield(flow, a.dst, a.value); },
+            [&](const MoveAction& a) { writeSubfield(flow, a.dst, readSubfield(flow, a.src)); },
+            [&](const SetEthAddrAction& a) { (a.source ? flow.dl_src : flow.dl_dst) = a.mac; },
+            [&](const SetIpv4AddrAction& a) { (a.source ? flow.nw_src : flow.nw_dst) = a.addr; },
+            [&](const DecTtlAction&) {
+                if (flow.nw_ttl > 0)
+                    flow.nw_ttl--;
+            },
+            [&](const SetTunnelAction& a) { flow.tun_id = a.id; },
+            [&](const auto&) {},
+        },
+        action);
 }
 
 /// Renders an engine trace in the layout of OVS 2.0's ofproto/trace.
@@ -967,8 +1051,10 @@ public:
     std::string render() {
         m_out = "Flow: " + formatFlowKey(m_start) + "\n";
         bool first = true;
-        for (const TraceNode& c : m_result.trace.children) walk(c, 0, first);
-        if (first) m_out += "No match\n";
+        for (const TraceNode& c : m_result.trace.children)
+            walk(c, 0, first);
+        if (first)
+            m_out += "No match\n";
         m_out += "\nFinal flow: ";
         m_out += m_flow == m_printed ? std::string("unchanged") : formatFlowKey(m_flow);
         m_out += "\n";
@@ -978,7 +1064,8 @@ public:
         m_out += "Relevant fields: " + formatMatch(relevant) + "\n";
         m_out += "Datapath actions: ";
         for (std::size_t i = 0; i < m_result.datapathActions.size(); ++i) {
-            if (i) m_out += ",";
+            if (i)
+                m_out += ",";
             m_out += m_result.datapathActions[i];
         }
         m_out += "\n";
@@ -995,13 +1082,16 @@ private:
         std::size_t n = 0, outputs = 0;
         const auto& odp = m_result.datapathActions;
         while (n < odp.size() && outputs < m_outputsSeen) {
-            if (isOutputOdp(odp[n]) && odp[n] != "drop") outputs++;
+            if (isOutputOdp(odp[n]) && odp[n] != "drop")
+                outputs++;
             n++;
         }
-        if (n == 0) return "drop";
+        if (n == 0)
+            return "drop";
         std::string s;
         for (std::size_t i = 0; i < n; ++i) {
-            if (i) s += ",";
+            if (i)
+                s += ",";
             s += odp[i];
         }
         return s;
@@ -1009,11 +1099,14 @@ private:
 
     const FlowEntry* findEntry(const TraceNode& t) const {
         const OvsBridge* br = m_node.ovsBridge(t.bridge);
-        if (!br || t.table < 0 || !t.ruleId) return nullptr;
+        if (!br || t.table < 0 || !t.ruleId)
+            return nullptr;
         const FlowTable* table = br->findTable(std::uint8_t(t.table));
-        if (!table) return nullptr;
+        if (!table)
+            return nullptr;
         for (const FlowEntry* e : table->entries()) {
-            if (e->id == t.ruleId) return e;
+            if (e->id == t.ruleId)
+                return e;
         }
         return nullptr;
     }
@@ -1033,7 +1126,8 @@ private:
     void walk(const TraceNode& n, int depth, bool& first) {
         switch (n.kind) {
             case TraceNode::Kind::Bridge:
-                for (const TraceNode& c : n.children) walk(c, depth, first);
+                for (const TraceNode& c : n.children)
+                    walk(c, depth, first);
                 return;
             case TraceNode::Kind::Table: {
                 const FlowEntry* e = findEntry(n);
@@ -1078,9 +1172,11 @@ private:
             case TraceNode::Kind::Drop:
                 report(n.text, depth - 1);
                 break;
-            default: break;
+            default:
+                break;
         }
-        for (const TraceNode& c : n.children) walk(c, depth, first);
+        for (const TraceNode& c : n.children)
+            walk(c, depth, first);
     }
 
     void walkAction(const TraceNode& step, const Action* action, int depth, bool& first) {
@@ -1096,27 +1192,32 @@ private:
                 patch = true;
                 const OvsBridge* from = m_node.ovsBridge(step.bridge);
                 const BridgePort* p = from ? from->port(out->port) : nullptr;
-                if (p) m_flow.in_port = p->peerOfport;
+                if (p)
+                    m_flow.in_port = p->peerOfport;
                 m_flow.metadata = 0;
                 m_flow.tun_id = 0;
                 m_flow.tun_src = 0;
                 m_flow.tun_dst = 0;
-                for (auto& r : m_flow.regs) r = 0;
+                for (auto& r : m_flow.regs)
+                    r = 0;
                 walk(c, depth, first);
                 m_flow = saved;
             } else {
                 walk(c, depth, first);
             }
         }
-        if (action && !patch) applyToFlow(m_flow, *action);
+        if (action && !patch)
+            applyToFlow(m_flow, *action);
     }
 
     void report(const std::string& text, int level) {
         // The messages ofproto-dpif-xlate.c reports; the engine's other notes have no OVS 2.0
         // counterpart and are left out.
         static const char* const kKnown[] = {
-            "forwarding to learned port", "no learned MAC for destination, flooding",
-            "learned port is input port, dropping", "skipping output to input port",
+            "forwarding to learned port",
+            "no learned MAC for destination, flooding",
+            "learned port is input port, dropping",
+            "skipping output to input port",
         };
         std::string t = text;
         if (t == "multicast/broadcast destination, flooding") {
@@ -1148,28 +1249,37 @@ CommandOutput runAppctl(CommandCall& call) {
     std::vector<std::string> args;
     for (std::size_t i = 1; i < call.argv.size(); ++i) {
         const std::string& a = call.argv[i];
-        if (args.empty() && (startsWith(a, "--target=") || startsWith(a, "--timeout="))) continue;
+        if (args.empty() && (startsWith(a, "--target=") || startsWith(a, "--timeout=")))
+            continue;
         if (args.empty() && (a == "-t" || a == "--target" || a == "-T")) {
             ++i;
             continue;
         }
         args.push_back(a);
     }
-    if (args.empty()) return fatal("ovs-appctl", "at least one non-option argument is required (use --help for help)");
+    if (args.empty())
+        return fatal("ovs-appctl",
+                     "at least one non-option argument is required (use --help for help)");
     Node* node = call.context.node;
     const std::string& cmd = args[0];
     if (cmd == "fdb/show") {
-        if (args.size() < 2) return appctlError("\"fdb/show\" command requires at least 1 arguments");
-        if (args.size() > 2) return appctlError("\"fdb/show\" command takes at most 1 arguments");
+        if (args.size() < 2)
+            return appctlError("\"fdb/show\" command requires at least 1 arguments");
+        if (args.size() > 2)
+            return appctlError("\"fdb/show\" command takes at most 1 arguments");
         OvsBridge* br = node ? node->ovsBridge(args[1]) : nullptr;
-        if (!br) return appctlError("no such bridge");
+        if (!br)
+            return appctlError("no such bridge");
         return CommandOutput::ok(br->formatFdb());
     }
     if (cmd == "ofproto/trace") {
         std::vector<std::string> a(args.begin() + 1, args.end());
-        if (!a.empty() && a.back() == "-generate") a.pop_back();
-        if (a.empty()) return appctlError("\"ofproto/trace\" command requires at least 1 arguments");
-        if (a.size() > 2) return appctlError("\"ofproto/trace\" command takes at most 3 arguments");
+        if (!a.empty() && a.back() == "-generate")
+            a.pop_back();
+        if (a.empty())
+            return appctlError("\"ofproto/trace\" command requires at least 1 arguments");
+        if (a.size() > 2)
+            return appctlError("\"ofproto/trace\" command takes at most 3 arguments");
         OvsBridge* br = nullptr;
         Match m;
         try {
@@ -1179,9 +1289,11 @@ CommandOutput runAppctl(CommandCall& call) {
         } catch (const ParseError&) {
             return appctlError("Bad flow syntax");
         }
-        if (a.size() != 2) return appctlError("Must specify bridge name");
+        if (a.size() != 2)
+            return appctlError("Must specify bridge name");
         br = node ? node->ovsBridge(a[0]) : nullptr;
-        if (!br) return appctlError("Unknown bridge name");
+        if (!br)
+            return appctlError("Unknown bridge name");
         FlowKey key = m.key;
         Packet packet(composeFrame(key, 0));
         if (key.tun_id || key.tun_src || key.tun_dst) {
@@ -1210,8 +1322,8 @@ void registerOvsCommands(Shell& shell) {
                "add-flows BR FILE|mod-flows BR FLOW|del-flows BR [FLOW]|dump-ports BR [PORT]|"
                "dump-tables BR",
                runOfctl});
-    shell.add({"ovs-appctl", kScopeHost,
-               "ovs-appctl ofproto/trace BR FLOW | fdb/show BR", runAppctl});
+    shell.add(
+        {"ovs-appctl", kScopeHost, "ovs-appctl ofproto/trace BR FLOW | fdb/show BR", runAppctl});
     registerTcpdumpCommand(shell);
 }
 

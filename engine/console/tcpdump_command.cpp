@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <utility>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nlab::engine {
@@ -23,7 +23,8 @@ using Bytes = std::span<const std::uint8_t>;
 std::string sformat(const char* fmt, auto... args) {
     char buf[256];
     const int n = std::snprintf(buf, sizeof buf, fmt, args...);
-    if (n < 0) return {};
+    if (n < 0)
+        return {};
     return std::string(buf, std::size_t(std::min<int>(n, int(sizeof buf) - 1)));
 }
 
@@ -34,51 +35,73 @@ std::uint32_t be32(Bytes b, std::size_t at) {
     return (std::uint32_t(b[at]) << 24) | (std::uint32_t(b[at + 1]) << 16) |
            (std::uint32_t(b[at + 2]) << 8) | b[at + 3];
 }
-std::string ip4(Bytes b, std::size_t at) { return formatIpv4(be32(b, at)); }
+std::string ip4(Bytes b, std::size_t at) {
+    return formatIpv4(be32(b, at));
+}
 std::string mac(Bytes b, std::size_t at) {
     std::uint64_t v = 0;
-    for (int i = 0; i < 6; ++i) v = (v << 8) | b[at + std::size_t(i)];
+    for (int i = 0; i < 6; ++i)
+        v = (v << 8) | b[at + std::size_t(i)];
     return formatMac(v);
 }
 
 std::string ethertypeName(std::uint16_t t) {
     switch (t) {
-        case 0x0800: return "IPv4";
-        case 0x0806: return "ARP";
-        case 0x8035: return "Reverse ARP";
-        case 0x8100: return "802.1Q";
-        case 0x86dd: return "IPv6";
-        case 0x88a8: return "802.1Q-QinQ";
-        case 0x88cc: return "LLDP";
-        case 0x6558: return "TEB";
-        default: return {};
+        case 0x0800:
+            return "IPv4";
+        case 0x0806:
+            return "ARP";
+        case 0x8035:
+            return "Reverse ARP";
+        case 0x8100:
+            return "802.1Q";
+        case 0x86dd:
+            return "IPv6";
+        case 0x88a8:
+            return "802.1Q-QinQ";
+        case 0x88cc:
+            return "LLDP";
+        case 0x6558:
+            return "TEB";
+        default:
+            return {};
     }
 }
 
 std::string ipProtoName(std::uint8_t p) {
     switch (p) {
-        case 1: return "ICMP";
-        case 2: return "IGMP";
-        case 6: return "TCP";
-        case 17: return "UDP";
-        case 47: return "GRE";
-        case 50: return "ESP";
-        case 51: return "AH";
-        case 132: return "SCTP";
-        default: return "unknown";
+        case 1:
+            return "ICMP";
+        case 2:
+            return "IGMP";
+        case 6:
+            return "TCP";
+        case 17:
+            return "UDP";
+        case 47:
+            return "GRE";
+        case 50:
+            return "ESP";
+        case 51:
+            return "AH";
+        case 132:
+            return "SCTP";
+        default:
+            return "unknown";
     }
 }
 
 std::string portString(std::uint16_t port, bool udp, const TcpdumpFormat& f) {
     if (!f.numeric) {
         static const std::map<std::uint16_t, const char*> kUdp = {
-            {53, "domain"}, {67, "bootps"}, {68, "bootpc"}, {69, "tftp"},
-            {123, "ntp"},   {137, "netbios-ns"}, {161, "snmp"}, {514, "syslog"}};
+            {53, "domain"}, {67, "bootps"},      {68, "bootpc"}, {69, "tftp"},
+            {123, "ntp"},   {137, "netbios-ns"}, {161, "snmp"},  {514, "syslog"}};
         static const std::map<std::uint16_t, const char*> kTcp = {
-            {21, "ftp"}, {22, "ssh"}, {23, "telnet"}, {25, "smtp"},
+            {21, "ftp"},    {22, "ssh"},  {23, "telnet"}, {25, "smtp"},
             {53, "domain"}, {80, "http"}, {443, "https"}};
         const auto& m = udp ? kUdp : kTcp;
-        if (auto it = m.find(port); it != m.end()) return it->second;
+        if (auto it = m.find(port); it != m.end())
+            return it->second;
     }
     return std::to_string(port);
 }
@@ -108,8 +131,12 @@ void icmpPrint(Bytes ip, std::size_t hlen, Bytes icmp, std::string& out) {
             const bool quoted = icmp.size() >= 8 + 20;
             const std::string dst = quoted ? ip4(icmp, 8 + 16) : std::string("?");
             switch (code) {
-                case 0: s = "net " + dst + " unreachable"; break;
-                case 1: s = "host " + dst + " unreachable"; break;
+                case 0:
+                    s = "net " + dst + " unreachable";
+                    break;
+                case 1:
+                    s = "host " + dst + " unreachable";
+                    break;
                 case 2:
                     s = dst + " protocol " + (quoted ? std::to_string(icmp[8 + 9]) : "?") +
                         " unreachable";
@@ -119,7 +146,10 @@ void icmpPrint(Bytes ip, std::size_t hlen, Bytes icmp, std::string& out) {
                     if (quoted && icmp.size() >= 8 + ihl + 4) {
                         const std::uint8_t proto = icmp[8 + 9];
                         const std::uint16_t port = be16(icmp, 8 + ihl + 2);
-                        s = dst + " " + (proto == 6 ? "tcp" : proto == 17 ? "udp" : "ip") +
+                        s = dst + " " +
+                            (proto == 6    ? "tcp"
+                             : proto == 17 ? "udp"
+                                           : "ip") +
                             " port " + std::to_string(port) + " unreachable";
                     } else {
                         s = dst + " port unreachable";
@@ -127,17 +157,21 @@ void icmpPrint(Bytes ip, std::size_t hlen, Bytes icmp, std::string& out) {
                     break;
                 }
                 case 4:
-                    s = dst + " unreachable - need to frag (mtu " +
-                        std::to_string(be16(icmp, 6)) + ")";
+                    s = dst + " unreachable - need to frag (mtu " + std::to_string(be16(icmp, 6)) +
+                        ")";
                     break;
-                default: s = dst + " unreachable - #" + std::to_string(code); break;
+                default:
+                    s = dst + " unreachable - #" + std::to_string(code);
+                    break;
             }
             break;
         }
         case 11:
             s = code == 0 ? "time exceeded in-transit" : "ip reassembly time exceeded";
             break;
-        default: s = "type-#" + std::to_string(type); break;
+        default:
+            s = "type-#" + std::to_string(type);
+            break;
     }
     (void)ip;
     (void)hlen;
@@ -160,7 +194,8 @@ void grePrint(Bytes g, const TcpdumpFormat& f, std::string& out, int depth) {
     if (f.verbose) {
         std::string names;
         auto add = [&](std::uint16_t bit, const char* name) {
-            if (flags & bit) names += (names.empty() ? "" : ", ") + std::string(name);
+            if (flags & bit)
+                names += (names.empty() ? "" : ", ") + std::string(name);
         };
         add(0x8000, "checksum present");
         add(0x4000, "routing present");
@@ -180,7 +215,8 @@ void grePrint(Bytes g, const TcpdumpFormat& f, std::string& out, int depth) {
             out += "[|gre]";
             return;
         }
-        if (f.verbose) out += sformat(", sum 0x%x", unsigned(be16(g, at)));
+        if (f.verbose)
+            out += sformat(", sum 0x%x", unsigned(be16(g, at)));
         out += sformat(", off 0x%x", unsigned(be16(g, at + 2)));
         at += 4;
     }
@@ -208,9 +244,15 @@ void grePrint(Bytes g, const TcpdumpFormat& f, std::string& out, int depth) {
     out += f.verbose < 1 ? ": " : "\n\t";
     Bytes inner = g.subspan(at);
     switch (proto) {
-        case 0x0800: ipPrint(inner, f, out, depth + 1); break;
-        case 0x6558: etherPrint(inner, f, out, depth + 1); break;
-        default: out += sformat("gre-proto-0x%x", unsigned(proto)); break;
+        case 0x0800:
+            ipPrint(inner, f, out, depth + 1);
+            break;
+        case 0x6558:
+            etherPrint(inner, f, out, depth + 1);
+            break;
+        default:
+            out += sformat("gre-proto-0x%x", unsigned(proto));
+            break;
     }
 }
 
@@ -251,18 +293,27 @@ void tcpPrint(Bytes ip, Bytes seg, const TcpdumpFormat& f, std::string& out) {
     const std::size_t off = std::size_t(seg[12] >> 4) * 4;
     const std::uint8_t fl = seg[13];
     std::string flags;
-    if (fl & 0x02) flags += "S";
-    if (fl & 0x01) flags += "F";
-    if (fl & 0x08) flags += "P";
-    if (fl & 0x04) flags += "R";
-    if (fl & 0x20) flags += "U";
-    if (fl & 0x10) flags += ".";
-    if (flags.empty()) flags = "none";
+    if (fl & 0x02)
+        flags += "S";
+    if (fl & 0x01)
+        flags += "F";
+    if (fl & 0x08)
+        flags += "P";
+    if (fl & 0x04)
+        flags += "R";
+    if (fl & 0x20)
+        flags += "U";
+    if (fl & 0x10)
+        flags += ".";
+    if (flags.empty())
+        flags = "none";
     const std::size_t len = seg.size() > off ? seg.size() - off : 0;
     out += src + "." + portString(sport, false, f) + " > " + dst + "." +
            portString(dport, false, f) + ": Flags [" + flags + "]";
-    if (len || (fl & 0x07)) out += sformat(", seq %u", seq);
-    if (fl & 0x10) out += sformat(", ack %u", ack);
+    if (len || (fl & 0x07))
+        out += sformat(", seq %u", seq);
+    if (fl & 0x10)
+        out += sformat(", ack %u", ack);
     out += sformat(", win %u", unsigned(be16(seg, 14)));
     out += ", length " + std::to_string(len);
 }
@@ -272,7 +323,8 @@ void ipPrint(Bytes p, const TcpdumpFormat& f, std::string& out, int depth) {
         out += sformat("IP%u ", p.empty() ? 0u : unsigned(p[0] >> 4));
         return;
     }
-    if (!f.linkHeader) out += "IP ";
+    if (!f.linkHeader)
+        out += "IP ";
     if (p.size() < 20) {
         out += "truncated-ip " + std::to_string(p.size());
         return;
@@ -296,14 +348,19 @@ void ipPrint(Bytes p, const TcpdumpFormat& f, std::string& out, int depth) {
     const std::uint8_t proto = ip[9];
     if (f.verbose) {
         std::string fl;
-        if (offField & 0x8000) fl += "rsvd";
-        if (offField & 0x4000) fl += std::string(fl.empty() ? "" : ", ") + "DF";
-        if (offField & 0x2000) fl += std::string(fl.empty() ? "" : ", ") + "+";
+        if (offField & 0x8000)
+            fl += "rsvd";
+        if (offField & 0x4000)
+            fl += std::string(fl.empty() ? "" : ", ") + "DF";
+        if (offField & 0x2000)
+            fl += std::string(fl.empty() ? "" : ", ") + "+";
         out += sformat("(tos 0x%x", unsigned(ip[1]));
-        if (ip[8] >= 1) out += sformat(", ttl %u", unsigned(ip[8]));
-        out += sformat(", id %u, offset %u, flags [%s], proto %s (%u), length %u", unsigned(be16(ip, 4)),
-                       unsigned((offField & 0x1fff) * 8), fl.empty() ? "none" : fl.c_str(),
-                       ipProtoName(proto).c_str(), unsigned(proto), unsigned(be16(ip, 2)));
+        if (ip[8] >= 1)
+            out += sformat(", ttl %u", unsigned(ip[8]));
+        out += sformat(", id %u, offset %u, flags [%s], proto %s (%u), length %u",
+                       unsigned(be16(ip, 4)), unsigned((offField & 0x1fff) * 8),
+                       fl.empty() ? "none" : fl.c_str(), ipProtoName(proto).c_str(),
+                       unsigned(proto), unsigned(be16(ip, 2)));
         out += ")\n    ";
     }
     if ((offField & 0x1fff) != 0) {
@@ -312,13 +369,20 @@ void ipPrint(Bytes p, const TcpdumpFormat& f, std::string& out, int depth) {
     }
     Bytes payload = ip.subspan(hlen);
     switch (proto) {
-        case 17: udpPrint(ip, hlen, payload, f, out); return;
-        case 6: tcpPrint(ip, payload, f, out); return;
-        default: break;
+        case 17:
+            udpPrint(ip, hlen, payload, f, out);
+            return;
+        case 6:
+            tcpPrint(ip, payload, f, out);
+            return;
+        default:
+            break;
     }
     out += ip4(ip, 12) + " > " + ip4(ip, 16) + ": ";
     switch (proto) {
-        case 1: icmpPrint(ip, hlen, payload, out); break;
+        case 1:
+            icmpPrint(ip, hlen, payload, out);
+            break;
         case 47:
             if (depth < 4) {
                 grePrint(payload, f, out, depth);
@@ -326,7 +390,8 @@ void ipPrint(Bytes p, const TcpdumpFormat& f, std::string& out, int depth) {
                 out += "GRE";
             }
             break;
-        default: out += "ip-proto-" + std::to_string(proto) + " " + std::to_string(payload.size());
+        default:
+            out += "ip-proto-" + std::to_string(proto) + " " + std::to_string(payload.size());
     }
 }
 
@@ -341,21 +406,23 @@ void arpPrint(Bytes a, const TcpdumpFormat& f, std::string& out) {
         out += "[|ARP]";
         return;
     }
-    if (!f.linkHeader) out += "ARP, ";
+    if (!f.linkHeader)
+        out += "ARP, ";
     const bool odd = pro != 0x0800 || pln != 4 || hln == 0;
     if (odd || f.verbose) {
-        out += sformat("%s (len %u), %s (len %u)",
-                       hrd == 1 ? "Ethernet" : sformat("Unknown Hardware (%u)", unsigned(hrd)).c_str(),
-                       unsigned(hln),
-                       pro == 0x0800 ? "IPv4" : sformat("Unknown Protocol (0x%04x)", unsigned(pro)).c_str(),
-                       unsigned(pln));
+        out += sformat(
+            "%s (len %u), %s (len %u)",
+            hrd == 1 ? "Ethernet" : sformat("Unknown Hardware (%u)", unsigned(hrd)).c_str(),
+            unsigned(hln),
+            pro == 0x0800 ? "IPv4" : sformat("Unknown Protocol (0x%04x)", unsigned(pro)).c_str(),
+            unsigned(pln));
         if (!f.verbose) {
             out += ", length " + std::to_string(a.size());
             return;
         }
     }
     static const std::map<std::uint16_t, const char*> kOps = {
-        {1, "Request"}, {2, "Reply"}, {3, "Reverse Request"}, {4, "Reverse Reply"},
+        {1, "Request"},         {2, "Reply"},         {3, "Reverse Request"}, {4, "Reverse Reply"},
         {8, "Inverse Request"}, {9, "Inverse Reply"}, {10, "NACK Reply"}};
     auto it = kOps.find(op);
     out += (f.verbose ? ", " : "") +
@@ -366,17 +433,26 @@ void arpPrint(Bytes a, const TcpdumpFormat& f, std::string& out) {
         case 1: {
             out += "who-has " + ip4(a, tpa);
             bool zero = true;
-            for (std::size_t i = 0; i < hln; ++i) zero = zero && a[tha + i] == 0;
-            if (!zero && hln == 6) out += " (" + mac(a, tha) + ")";
+            for (std::size_t i = 0; i < hln; ++i)
+                zero = zero && a[tha + i] == 0;
+            if (!zero && hln == 6)
+                out += " (" + mac(a, tha) + ")";
             out += " tell " + ip4(a, spa);
             break;
         }
-        case 2: out += ip4(a, spa) + " is-at " + (hln == 6 ? mac(a, sha) : std::string("?")); break;
+        case 2:
+            out += ip4(a, spa) + " is-at " + (hln == 6 ? mac(a, sha) : std::string("?"));
+            break;
         case 3:
-        case 8: out += "who-is " + mac(a, tha) + " tell " + mac(a, sha); break;
+        case 8:
+            out += "who-is " + mac(a, tha) + " tell " + mac(a, sha);
+            break;
         case 4:
-        case 9: out += mac(a, tha) + " at " + ip4(a, tpa); break;
-        default: return;
+        case 9:
+            out += mac(a, tha) + " at " + ip4(a, tpa);
+            break;
+        default:
+            return;
     }
     out += ", length " + std::to_string(a.size());
 }
@@ -387,7 +463,8 @@ void etherHeader(Bytes p, std::uint16_t type, std::string& out) {
         out += ", 802.3";
     } else {
         const std::string n = ethertypeName(type);
-        out += sformat(", ethertype %s (0x%04x)", n.empty() ? "Unknown" : n.c_str(), unsigned(type));
+        out +=
+            sformat(", ethertype %s (0x%04x)", n.empty() ? "Unknown" : n.c_str(), unsigned(type));
     }
     out += ", length " + std::to_string(p.size()) + ": ";
 }
@@ -398,7 +475,8 @@ void etherPrint(Bytes p, const TcpdumpFormat& f, std::string& out, int depth) {
         return;
     }
     std::uint16_t type = be16(p, 12);
-    if (f.linkHeader) etherHeader(p, type, out);
+    if (f.linkHeader)
+        etherHeader(p, type, out);
     std::size_t at = 14;
     while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
         if (p.size() < at + 4) {
@@ -419,10 +497,15 @@ void etherPrint(Bytes p, const TcpdumpFormat& f, std::string& out, int depth) {
     }
     Bytes payload = p.subspan(at);
     switch (type) {
-        case 0x0800: ipPrint(payload, f, out, depth); return;
-        case 0x0806: arpPrint(payload, f, out); return;
+        case 0x0800:
+            ipPrint(payload, f, out, depth);
+            return;
+        case 0x0806:
+            arpPrint(payload, f, out);
+            return;
         default:
-            if (!f.linkHeader) etherHeader(p, be16(p, 12), out);
+            if (!f.linkHeader)
+                etherHeader(p, be16(p, 12), out);
             return;
     }
 }
@@ -451,13 +534,15 @@ std::optional<std::vector<Primitive>> parseFilter(const std::vector<std::string>
                 error = "the lab's tcpdump filters are primitives joined by \"and\"";
                 return std::nullopt;
             }
-            if (++i >= words.size()) return fail();
+            if (++i >= words.size())
+                return fail();
         }
         Primitive pr;
         std::string w = words[i++];
         if (w == "src" || w == "dst") {
             pr.dir = w == "src" ? 1 : 2;
-            if (i >= words.size()) return fail();
+            if (i >= words.size())
+                return fail();
             w = words[i++];
         }
         static const std::map<std::string, Primitive::Kind> kSimple = {
@@ -467,13 +552,14 @@ std::optional<std::vector<Primitive>> parseFilter(const std::vector<std::string>
             {"vlan", Primitive::Kind::Vlan}};
         if (pr.dir == 0 && kSimple.count(w)) {
             pr.kind = kSimple.at(w);
-            if (pr.kind == Primitive::Kind::Vlan && i < words.size() &&
-                !words[i].empty() && std::isdigit(static_cast<unsigned char>(words[i][0]))) {
+            if (pr.kind == Primitive::Kind::Vlan && i < words.size() && !words[i].empty() &&
+                std::isdigit(static_cast<unsigned char>(words[i][0]))) {
                 pr.value = std::stoull(words[i++]) & 0xfff;
                 pr.hasValue = true;
             }
         } else if (w == "host") {
-            if (i >= words.size()) return fail();
+            if (i >= words.size())
+                return fail();
             auto a = Ipv4Address::parse(words[i++]);
             if (!a) {
                 error = "unknown host '" + words[i - 1] + "'";
@@ -482,7 +568,8 @@ std::optional<std::vector<Primitive>> parseFilter(const std::vector<std::string>
             pr.kind = Primitive::Kind::Host;
             pr.value = a->toU32();
         } else if (w == "port") {
-            if (i >= words.size()) return fail();
+            if (i >= words.size())
+                return fail();
             const std::string& v = words[i++];
             if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
                 v.size() > 5 || std::stoul(v) > 65535) {
@@ -492,9 +579,11 @@ std::optional<std::vector<Primitive>> parseFilter(const std::vector<std::string>
             pr.kind = Primitive::Kind::Port;
             pr.value = std::stoul(v);
         } else if (w == "ether" && pr.dir == 0) {
-            if (i + 1 >= words.size() || words[i] != "host") return fail();
+            if (i + 1 >= words.size() || words[i] != "host")
+                return fail();
             auto m = MacAddress::parse(words[i + 1]);
-            if (!m) return fail();
+            if (!m)
+                return fail();
             i += 2;
             pr.kind = Primitive::Kind::EtherHost;
             pr.value = m->toU64();
@@ -507,7 +596,8 @@ std::optional<std::vector<Primitive>> parseFilter(const std::vector<std::string>
 }
 
 bool filterMatches(Bytes p, const std::vector<Primitive>& filter) {
-    if (p.size() < 14) return filter.empty();
+    if (p.size() < 14)
+        return filter.empty();
     std::size_t l3 = 14;
     std::uint16_t type = be16(p, 12);
     auto ipOk = [&]() { return type == 0x0800 && p.size() >= l3 + 20; };
@@ -515,26 +605,31 @@ bool filterMatches(Bytes p, const std::vector<Primitive>& filter) {
     for (const Primitive& pr : filter) {
         switch (pr.kind) {
             case Primitive::Kind::Vlan:
-                if (type != 0x8100 || p.size() < l3 + 4) return false;
-                if (pr.hasValue && (be16(p, l3) & 0xfff) != pr.value) return false;
+                if (type != 0x8100 || p.size() < l3 + 4)
+                    return false;
+                if (pr.hasValue && (be16(p, l3) & 0xfff) != pr.value)
+                    return false;
                 type = be16(p, l3 + 2);
                 l3 += 4;
                 break;
             case Primitive::Kind::Ip:
-                if (type != 0x0800) return false;
+                if (type != 0x0800)
+                    return false;
                 break;
             case Primitive::Kind::Arp:
-                if (type != 0x0806) return false;
+                if (type != 0x0806)
+                    return false;
                 break;
             case Primitive::Kind::Icmp:
             case Primitive::Kind::Udp:
             case Primitive::Kind::Tcp:
             case Primitive::Kind::Gre: {
-                const std::uint8_t want = pr.kind == Primitive::Kind::Icmp ? 1
+                const std::uint8_t want = pr.kind == Primitive::Kind::Icmp  ? 1
                                           : pr.kind == Primitive::Kind::Udp ? 17
                                           : pr.kind == Primitive::Kind::Tcp ? 6
                                                                             : 47;
-                if (!ipOk() || p[l3 + 9] != want) return false;
+                if (!ipOk() || p[l3 + 9] != want)
+                    return false;
                 break;
             }
             case Primitive::Kind::Host: {
@@ -549,14 +644,18 @@ bool filterMatches(Bytes p, const std::vector<Primitive>& filter) {
                     return false;
                 }
                 const bool s = src == pr.value, d = dst == pr.value;
-                if (!(pr.dir == 1 ? s : pr.dir == 2 ? d : (s || d))) return false;
+                if (!(pr.dir == 1 ? s : pr.dir == 2 ? d : (s || d)))
+                    return false;
                 break;
             }
             case Primitive::Kind::Port: {
-                if (!ipOk() || (p[l3 + 9] != 6 && p[l3 + 9] != 17)) return false;
-                if ((be16(p, l3 + 6) & 0x1fff) != 0 || p.size() < l4() + 4) return false;
+                if (!ipOk() || (p[l3 + 9] != 6 && p[l3 + 9] != 17))
+                    return false;
+                if ((be16(p, l3 + 6) & 0x1fff) != 0 || p.size() < l4() + 4)
+                    return false;
                 const bool s = be16(p, l4()) == pr.value, d = be16(p, l4() + 2) == pr.value;
-                if (!(pr.dir == 1 ? s : pr.dir == 2 ? d : (s || d))) return false;
+                if (!(pr.dir == 1 ? s : pr.dir == 2 ? d : (s || d)))
+                    return false;
                 break;
             }
             case Primitive::Kind::EtherHost: {
@@ -565,7 +664,8 @@ bool filterMatches(Bytes p, const std::vector<Primitive>& filter) {
                     dst = (dst << 8) | p[std::size_t(i)];
                     src = (src << 8) | p[std::size_t(6 + i)];
                 }
-                if (src != pr.value && dst != pr.value) return false;
+                if (src != pr.value && dst != pr.value)
+                    return false;
                 break;
             }
         }
@@ -591,7 +691,10 @@ std::string plural(std::uint64_t n, const char* what) {
 class Capture {
 public:
     Capture(Shell& shell, NetDevice& dev, TcpdumpArgs args, std::unique_ptr<PcapWriter> writer)
-        : m_shell(shell), m_dev(&dev), m_alive(dev.lifetime()), m_args(std::move(args)),
+        : m_shell(shell),
+          m_dev(&dev),
+          m_alive(dev.lifetime()),
+          m_args(std::move(args)),
           m_writer(std::move(writer)) {
         m_tap = dev.addTap([this](const NetDevice&, Direction, const Packet& p) { onFrame(p); });
     }
@@ -612,8 +715,10 @@ public:
 
 private:
     void onFrame(const Packet& p) {
-        if (done() || !m_tap) return;
-        if (!filterMatches(p.bytes(), m_args.filter)) return;
+        if (done() || !m_tap)
+            return;
+        if (!filterMatches(p.bytes(), m_args.filter))
+            return;
         m_captured++;
         if (m_writer) {
             m_writer->write(p);
@@ -624,7 +729,8 @@ private:
         }
     }
     void detach() {
-        if (m_tap && !m_alive.expired()) m_dev->removeTap(m_tap);
+        if (m_tap && !m_alive.expired())
+            m_dev->removeTap(m_tap);
         m_tap = 0;
         m_writer.reset();
     }
@@ -699,16 +805,24 @@ CommandOutput runTcpdump(CommandCall& call) {
                     k = a.size();
                     return v;
                 }
-                if (i + 1 < argv.size()) return argv[++i];
+                if (i + 1 < argv.size())
+                    return argv[++i];
                 return std::nullopt;
             };
             switch (opt) {
-                case 'n': args.format.numeric = true; break;
-                case 'e': args.format.linkHeader = true; break;
-                case 'v': args.format.verbose++; break;
+                case 'n':
+                    args.format.numeric = true;
+                    break;
+                case 'e':
+                    args.format.linkHeader = true;
+                    break;
+                case 'v':
+                    args.format.verbose++;
+                    break;
                 case 'l':
                 case 'U':
-                case 'p': break;
+                case 'p':
+                    break;
                 case 'i':
                 case 'w':
                 case 'c':
@@ -719,33 +833,38 @@ CommandOutput runTcpdump(CommandCall& call) {
                             std::string("tcpdump: option requires an argument -- '") + opt + "'\n",
                             1);
                     }
-                    if (opt == 'i') args.interface = *v;
-                    if (opt == 'w') args.writeFile = *v;
+                    if (opt == 'i')
+                        args.interface = *v;
+                    if (opt == 'w')
+                        args.writeFile = *v;
                     if (opt == 'c' || opt == 's') {
-                        const bool digits = !v->empty() &&
-                                            v->find_first_not_of("0123456789") == std::string::npos;
+                        const bool digits =
+                            !v->empty() && v->find_first_not_of("0123456789") == std::string::npos;
                         if (!digits || (opt == 'c' && std::stoull(*v) == 0)) {
                             return tcpdumpFail(std::string("invalid ") +
-                                               (opt == 'c' ? "packet count" : "snaplen") + " " + *v);
+                                               (opt == 'c' ? "packet count" : "snaplen") + " " +
+                                               *v);
                         }
-                        if (opt == 'c') args.count = std::stoull(*v);
+                        if (opt == 'c')
+                            args.count = std::stoull(*v);
                     }
                     break;
                 }
                 default:
-                    return CommandOutput::fail(std::string("tcpdump: invalid option -- '") + opt +
-                                                   "'\n",
-                                               1);
+                    return CommandOutput::fail(
+                        std::string("tcpdump: invalid option -- '") + opt + "'\n", 1);
             }
         }
     }
     std::string filterError;
     auto filter = parseFilter(expression, filterError);
-    if (!filter) return tcpdumpFail(filterError);
+    if (!filter)
+        return tcpdumpFail(filterError);
     args.filter = std::move(*filter);
 
     Node* node = call.context.node;
-    if (!node) return tcpdumpFail("no suitable device found");
+    if (!node)
+        return tcpdumpFail("no suitable device found");
     NetNamespace* ns = call.context.kind == ShellContext::Kind::Host ? nullptr : call.context.netns;
     if (args.interface.empty()) {
         // tcpdump takes the first interface that is up and not a loopback.
@@ -756,7 +875,8 @@ CommandOutput runTcpdump(CommandCall& call) {
                 break;
             }
         }
-        if (args.interface.empty()) return tcpdumpFail("no suitable device found");
+        if (args.interface.empty())
+            return tcpdumpFail("no suitable device found");
     }
     NetDevice* dev = node->device(args.interface, ns);
     if (!dev) {
@@ -767,8 +887,10 @@ CommandOutput runTcpdump(CommandCall& call) {
     std::unique_ptr<PcapWriter> writer;
     if (!args.writeFile.empty()) {
         PcapOptions o;
-        auto w = PcapWriter::open(call.shell.resolvePath(args.writeFile), call.shell.lab().clock(), o);
-        if (!w) return tcpdumpFail(args.writeFile + ": " + w.error().message);
+        auto w =
+            PcapWriter::open(call.shell.resolvePath(args.writeFile), call.shell.lab().clock(), o);
+        if (!w)
+            return tcpdumpFail(args.writeFile + ": " + w.error().message);
         writer = std::move(w.value());
     }
     std::string banner;
@@ -783,7 +905,8 @@ CommandOutput runTcpdump(CommandCall& call) {
     auto capture = std::make_unique<Capture>(call.shell, *dev, args, std::move(writer));
     if (call.background) {
         std::string line;
-        for (const std::string& w : argv) line += (line.empty() ? "" : " ") + w;
+        for (const std::string& w : argv)
+            line += (line.empty() ? "" : " ") + w;
         call.shell.addJob(std::make_unique<TcpdumpJob>(line, std::move(capture), banner));
         return CommandOutput::ok({});
     }
@@ -799,7 +922,8 @@ CommandOutput runTcpdump(CommandCall& call) {
     }
     CommandOutput out;
     out.out = capture->takeLines();
-    if (!capture->done()) out.out += "\n";  // Stopped as by Ctrl-C.
+    if (!capture->done())
+        out.out += "\n";  // Stopped as by Ctrl-C.
     out.err = banner + capture->finish();
     return out;
 }
@@ -813,7 +937,8 @@ std::string formatTcpdumpFrame(std::span<const std::uint8_t> frame, const Tcpdum
 }
 
 std::string formatTcpdumpTime(SimTime t) {
-    if (t < 0) t = 0;
+    if (t < 0)
+        t = 0;
     const std::int64_t us = t / 1000;
     const std::int64_t secs = us / 1'000'000 + kPcapEpochUnixSeconds;
     const std::int64_t day = secs % 86400;

@@ -24,11 +24,11 @@
 // Invariants
 //   formatTcpdumpFrame() never reads outside the frame and never throws.
 
+#include "engine/core/sim_clock.h"
+
 #include <cstdint>
 #include <span>
 #include <string>
-
-#include "engine/core/sim_clock.h"
 
 namespace nlab::engine {
 

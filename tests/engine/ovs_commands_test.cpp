@@ -1,15 +1,6 @@
 // ovs-vsctl, ovs-ofctl and ovs-appctl in the emulated shell, on a two-node lab wired as the
 // seed article's (br-int, br-tun with the Icehouse flows, GRE between the nodes): exact
 // outputs and exit statuses of each command and error path.
-#include <gtest/gtest.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <regex>
-#include <string>
-#include <unistd.h>
-
 #include "engine/console/shell.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/lab/lab.h"
@@ -17,11 +8,24 @@
 #include "engine/services/ping.h"
 #include "tests/support/seed_flows.h"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
 namespace nlab::engine {
 namespace {
 
-std::uint32_t ip(const char* s) { return Ipv4Address::parse(s)->toU32(); }
-std::uint64_t mac(const char* s) { return MacAddress::parse(s)->toU64(); }
+std::uint32_t ip(const char* s) {
+    return Ipv4Address::parse(s)->toU32();
+}
+std::uint64_t mac(const char* s) {
+    return MacAddress::parse(s)->toU64();
+}
 
 class OvsCommandsTest : public ::testing::Test {
 protected:
@@ -43,13 +47,15 @@ protected:
         setUpHost(*network, "10.10.100.139", "00:0c:29:5a:1e:91", *underlay, "10.10.100.140", 9,
                   "d2:2d:3d:fc:72:45", "2a:fd:e3:83:b9:50");
         vm = compute->addNamespace("vm1").value();
-        ASSERT_TRUE(compute->addOvsInternalPort(*compute->ovsBridge("br-int"), "tapvm", 4, vm,
-                                                mac("fa:16:3e:32:28:af"))
+        ASSERT_TRUE(compute
+                        ->addOvsInternalPort(*compute->ovsBridge("br-int"), "tapvm", 4, vm,
+                                             mac("fa:16:3e:32:28:af"))
                         .ok());
         ASSERT_TRUE(vm->addAddress("tapvm", ip("10.10.10.7"), 24).ok());
         qdhcp = network->addNamespace("qdhcp-224f79e0-8068-4ef7-8c79-2326bc0cf5c4").value();
-        ASSERT_TRUE(network->addOvsInternalPort(*network->ovsBridge("br-int"), "tap78dd7f1e-53", 9,
-                                                qdhcp, mac("fa:16:3e:3c:54:50"))
+        ASSERT_TRUE(network
+                        ->addOvsInternalPort(*network->ovsBridge("br-int"), "tap78dd7f1e-53", 9,
+                                             qdhcp, mac("fa:16:3e:3c:54:50"))
                         .ok());
         ASSERT_TRUE(qdhcp->addAddress("tap78dd7f1e-53", ip("10.10.10.2"), 24).ok());
         NodeInfo info;
@@ -67,8 +73,10 @@ protected:
         ASSERT_TRUE(underlay.attach(eth1).ok());
         ASSERT_TRUE(n.root().addAddress("eth1", ip(addr), 24).ok());
         n.setTunnelEndpoint(ip(addr));
-        OvsBridge* brInt = n.addOvsBridge("br-int", OvsBridge::FailMode::Secure, mac(intMac)).value();
-        OvsBridge* brTun = n.addOvsBridge("br-tun", OvsBridge::FailMode::Secure, mac(tunMac)).value();
+        OvsBridge* brInt =
+            n.addOvsBridge("br-int", OvsBridge::FailMode::Secure, mac(intMac)).value();
+        OvsBridge* brTun =
+            n.addOvsBridge("br-tun", OvsBridge::FailMode::Secure, mac(tunMac)).value();
         ASSERT_TRUE(n.addOvsPatchPair(*brInt, "patch-tun", *brTun, "patch-int", 1, 1).ok());
         char gre[32];
         std::snprintf(gre, sizeof gre, "gre-%08x", ip(peer));
@@ -237,9 +245,8 @@ TEST_F(OvsCommandsTest, VsctlAddsAndDeletesBridgesAndPorts) {
     EXPECT_EQ(run("ovs-vsctl list-ports br-ex").out, "eth2\nqg-1\n");
 
     // tag=N on add-port, then `set Port`, then `clear Port`.
-    ASSERT_EQ(run("ovs-vsctl add-port br-int qvo1 tag=5 -- set Interface qvo1 type=internal")
-                  .status,
-              0);
+    ASSERT_EQ(
+        run("ovs-vsctl add-port br-int qvo1 tag=5 -- set Interface qvo1 type=internal").status, 0);
     EXPECT_EQ(compute->ovsBridge("br-int")->portByName("qvo1")->config.tag,
               std::optional<std::uint16_t>(5));
     EXPECT_EQ(run("ovs-vsctl set Port qvo1 tag=7").status, 0);
@@ -256,8 +263,9 @@ TEST_F(OvsCommandsTest, VsctlAddsAndDeletesBridgesAndPorts) {
 
     // A port naming no device: vswitchd cannot open it.
     o = run("ovs-vsctl add-port br-ex nodev");
-    EXPECT_EQ(o.err, "ovs-vsctl: Error detected while setting up 'nodev'.  See ovs-vswitchd log "
-                     "for details.\n");
+    EXPECT_EQ(o.err,
+              "ovs-vsctl: Error detected while setting up 'nodev'.  See ovs-vswitchd log "
+              "for details.\n");
     EXPECT_EQ(run("ovs-vsctl list-ports br-ex").out, "eth2\n");
 
     EXPECT_EQ(run("ovs-vsctl del-br br-ex").status, 0);
@@ -268,19 +276,18 @@ TEST_F(OvsCommandsTest, VsctlAddsAndDeletesBridgesAndPorts) {
 
 TEST_F(OvsCommandsTest, VsctlPatchAndTunnelInterfaces) {
     ASSERT_EQ(run("ovs-vsctl add-br br-a -- add-br br-b").status, 0);
-    ASSERT_EQ(run("ovs-vsctl add-port br-a pa -- set Interface pa type=patch options:peer=pb")
-                  .status,
-              0);
-    ASSERT_EQ(run("ovs-vsctl add-port br-b pb -- set interface pb type=patch options:peer=pa")
-                  .status,
-              0);
+    ASSERT_EQ(
+        run("ovs-vsctl add-port br-a pa -- set Interface pa type=patch options:peer=pb").status, 0);
+    ASSERT_EQ(
+        run("ovs-vsctl add-port br-b pb -- set interface pb type=patch options:peer=pa").status, 0);
     const BridgePort* pa = compute->ovsBridge("br-a")->portByName("pa");
     ASSERT_NE(pa, nullptr);
     EXPECT_EQ(pa->config.type, PortType::Patch);
     EXPECT_EQ(pa->peerBridge, compute->ovsBridge("br-b"));
 
-    CommandOutput o = run("ovs-vsctl add-port br-a gre-1 -- set Interface gre-1 type=gre "
-                          "options:remote_ip=10.0.0.9 options:in_key=flow options:out_key=0x5");
+    CommandOutput o =
+        run("ovs-vsctl add-port br-a gre-1 -- set Interface gre-1 type=gre "
+            "options:remote_ip=10.0.0.9 options:in_key=flow options:out_key=0x5");
     EXPECT_EQ(o.status, 0) << o.err;
     const BridgePort* gre = compute->ovsBridge("br-a")->portByName("gre-1");
     ASSERT_NE(gre, nullptr);
@@ -367,7 +374,8 @@ TEST_F(OvsCommandsTest, OfctlDumpFlowsShowsLearnedTable20EntriesAfterTraffic) {
     EXPECT_EQ(o.status, 0);
     const FlowEntry* learned = nullptr;
     for (const FlowEntry* e : compute->ovsBridge("br-tun")->findTable(20)->entries()) {
-        if (e->learned) learned = e;
+        if (e->learned)
+            learned = e;
     }
     ASSERT_NE(learned, nullptr);
     // The learn action refreshes the entry with every reply (the last one 2 s ago): hard_age is
@@ -379,10 +387,10 @@ TEST_F(OvsCommandsTest, OfctlDumpFlowsShowsLearnedTable20EntriesAfterTraffic) {
               "actions=load:0->NXM_OF_VLAN_TCI[],load:0x1->NXM_NX_TUN_ID[],output:2\n"
               " cookie=0x0, duration=*, table=20, n_packets=0, n_bytes=0, idle_age=4, "
               "priority=0 actions=resubmit(,21)\n");
-    EXPECT_NE(o.out.find(" cookie=0x0, duration=" + formatDuration(lab.clock().now() -
-                                                                   learned->created) +
-                         ", table=20, n_packets=3,"),
-              std::string::npos)
+    EXPECT_NE(
+        o.out.find(" cookie=0x0, duration=" + formatDuration(lab.clock().now() - learned->created) +
+                   ", table=20, n_packets=3,"),
+        std::string::npos)
         << o.out;
     // The network node learned instance's MAC with its own local VLAN.
     ShellContext net{ShellContext::Kind::Host, network, nullptr, nullptr};
@@ -412,9 +420,9 @@ TEST_F(OvsCommandsTest, OfctlAddModDelFlows) {
     // --strict needs the exact match and priority.
     EXPECT_EQ(run("ovs-ofctl --strict del-flows br-int table=3,ip,nw_dst=10.0.0.0/8").status, 0);
     EXPECT_NE(run("ovs-ofctl dump-flows br-int table=3").out.find("table=3,"), std::string::npos);
-    EXPECT_EQ(run("ovs-ofctl --strict del-flows br-int table=3,priority=5,ip,nw_dst=10.0.0.0/8")
-                  .status,
-              0);
+    EXPECT_EQ(
+        run("ovs-ofctl --strict del-flows br-int table=3,priority=5,ip,nw_dst=10.0.0.0/8").status,
+        0);
     EXPECT_EQ(run("ovs-ofctl dump-flows br-int table=3").out, "NXST_FLOW reply (xid=0x4):\n");
     EXPECT_EQ(run("ovs-ofctl del-flows br-int").status, 0);
     EXPECT_EQ(run("ovs-ofctl dump-flows br-int").out, "NXST_FLOW reply (xid=0x4):\n");
@@ -436,7 +444,8 @@ TEST_F(OvsCommandsTest, OfctlErrors) {
         {"ovs-ofctl add-flow br-int nw_src=10.0.0.300,actions=drop",
          "ovs-ofctl: 10.0.0.300: invalid IP address\n"},
         {"ovs-ofctl dump-flows", "ovs-ofctl: 'dump-flows' command requires at least 1 arguments\n"},
-        {"ovs-ofctl add-flow br-int", "ovs-ofctl: 'add-flow' command requires at least 2 arguments\n"},
+        {"ovs-ofctl add-flow br-int",
+         "ovs-ofctl: 'add-flow' command requires at least 2 arguments\n"},
         {"ovs-ofctl dump-tables br-int x",
          "ovs-ofctl: 'dump-tables' command takes at most 1 arguments\n"},
         {"ovs-ofctl frob br-int", "ovs-ofctl: unknown command 'frob'; use --help for help\n"},
@@ -454,8 +463,8 @@ TEST_F(OvsCommandsTest, OfctlErrors) {
 }
 
 TEST_F(OvsCommandsTest, OfctlAddFlowsReadsAFileFromTheShellsFileDir) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("nlab-ovscmd-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("nlab-ovscmd-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     shell.setFileDir(dir.string());
     {
@@ -488,7 +497,8 @@ TEST_F(OvsCommandsTest, OfctlAddFlowsReadsAFileFromTheShellsFileDir) {
 TEST_F(OvsCommandsTest, OfctlShowPrintsTheFeaturesReply) {
     CommandOutput o = run("ovs-ofctl show br-tun");
     EXPECT_EQ(o.status, 0);
-    const std::string gre = formatMac(compute->ovsBridge("br-tun")->portByName("gre-0a0a648b")->mac);
+    const std::string gre =
+        formatMac(compute->ovsBridge("br-tun")->portByName("gre-0a0a648b")->mac);
     EXPECT_EQ(o.out.substr(0, o.out.find(" 1(")),
               "OFPT_FEATURES_REPLY (xid=0x2): dpid:00002afde383b94f\n"
               "n_tables:254, n_buffers:256\n"
@@ -527,12 +537,15 @@ TEST_F(OvsCommandsTest, OfctlDumpPortsAndTables) {
     const OvsBridge& br = *compute->ovsBridge("br-tun");
     auto line = [](std::uint32_t no, const BridgePort& p) {
         char buf[256];
-        std::snprintf(buf, sizeof buf,
-                      "  port %s: rx pkts=%llu, bytes=%llu, drop=0, errs=0, frame=0, over=0, crc=0\n"
-                      "           tx pkts=%llu, bytes=%llu, drop=0, errs=0, coll=0\n",
-                      no == ofp::kLocal ? "LOCAL" : (" " + std::to_string(no)).c_str(),
-                      static_cast<unsigned long long>(p.rxPackets), static_cast<unsigned long long>(p.rxBytes),
-                      static_cast<unsigned long long>(p.txPackets), static_cast<unsigned long long>(p.txBytes));
+        std::snprintf(
+            buf, sizeof buf,
+            "  port %s: rx pkts=%llu, bytes=%llu, drop=0, errs=0, frame=0, over=0, crc=0\n"
+            "           tx pkts=%llu, bytes=%llu, drop=0, errs=0, coll=0\n",
+            no == ofp::kLocal ? "LOCAL" : (" " + std::to_string(no)).c_str(),
+            static_cast<unsigned long long>(p.rxPackets),
+            static_cast<unsigned long long>(p.rxBytes),
+            static_cast<unsigned long long>(p.txPackets),
+            static_cast<unsigned long long>(p.txBytes));
         return std::string(buf);
     };
     const BridgePort& patch = *br.port(1);
@@ -540,9 +553,9 @@ TEST_F(OvsCommandsTest, OfctlDumpPortsAndTables) {
     // Two requests and two replies crossed the tunnel, with the ARP exchange before them.
     EXPECT_EQ(patch.rxPackets, 3u);
     EXPECT_EQ(gre.rxPackets, 3u);
-    EXPECT_EQ(run("ovs-ofctl dump-ports br-tun").out,
-              "OFPST_PORT reply (xid=0x2): 3 ports\n" + line(1, patch) + line(2, gre) +
-                  line(ofp::kLocal, *br.port(ofp::kLocal)));
+    EXPECT_EQ(run("ovs-ofctl dump-ports br-tun").out, "OFPST_PORT reply (xid=0x2): 3 ports\n" +
+                                                          line(1, patch) + line(2, gre) +
+                                                          line(ofp::kLocal, *br.port(ofp::kLocal)));
     EXPECT_EQ(run("ovs-ofctl dump-ports br-tun patch-int").out,
               "OFPST_PORT reply (xid=0x2): 1 ports\n" + line(1, patch));
     EXPECT_EQ(run("ovs-ofctl dump-ports br-tun 2").out,
@@ -563,8 +576,9 @@ TEST_F(OvsCommandsTest, OfctlDumpPortsAndTables) {
 // ---- ovs-appctl ----
 
 TEST_F(OvsCommandsTest, AppctlTraceFollowsResubmitsInOvs20Layout) {
-    CommandOutput o = run("ovs-appctl ofproto/trace br-tun "
-                          "in_port=1,dl_vlan=4,dl_src=fa:16:3e:32:28:af,dl_dst=fa:16:3e:3c:54:50");
+    CommandOutput o =
+        run("ovs-appctl ofproto/trace br-tun "
+            "in_port=1,dl_vlan=4,dl_src=fa:16:3e:32:28:af,dl_dst=fa:16:3e:3c:54:50");
     EXPECT_EQ(o.status, 0) << o.err;
     EXPECT_EQ(o.out,
               "Flow: in_port=1,dl_vlan=4,dl_vlan_pcp=0,dl_src=fa:16:3e:32:28:af,"

@@ -1,26 +1,31 @@
 // tcpdump in the emulated shell: tcpdump 4.5.1's line formats for the frames the lab carries,
 // the capture life cycle in the foreground (-c N, the 60 s limit) and as a background job,
 // and pcap files that tshark decodes.
+#include "engine/console/tcpdump_command.h"
+
+#include "engine/codec/frame_compose.h"
+#include "engine/console/shell.h"
+#include "engine/lab/lab.h"
+#include "engine/services/ping.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 #include <vector>
-
-#include "engine/codec/frame_compose.h"
-#include "engine/console/shell.h"
-#include "engine/console/tcpdump_command.h"
-#include "engine/lab/lab.h"
-#include "engine/services/ping.h"
 
 namespace nlab::engine {
 namespace {
 
-std::uint32_t ip(const char* s) { return Ipv4Address::parse(s)->toU32(); }
-std::uint64_t mac(const char* s) { return MacAddress::parse(s)->toU64(); }
+std::uint32_t ip(const char* s) {
+    return Ipv4Address::parse(s)->toU32();
+}
+std::uint64_t mac(const char* s) {
+    return MacAddress::parse(s)->toU64();
+}
 
 FlowKey ethernet(const char* src, const char* dst, std::uint16_t type) {
     FlowKey k;
@@ -106,11 +111,13 @@ TEST(TcpdumpFormatTest, DhcpRequestAndReply) {
     bootp[2] = 6;
     const std::uint8_t chaddr[] = {0xfa, 0x16, 0x3e, 0x32, 0x28, 0xaf};
     std::copy(std::begin(chaddr), std::end(chaddr), bootp + 28);
-    EXPECT_EQ(print(f), "IP 0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from "
-                        "fa:16:3e:32:28:af, length 300");
+    EXPECT_EQ(print(f),
+              "IP 0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from "
+              "fa:16:3e:32:28:af, length 300");
     // Without -n, tcpdump names the well-known ports.
-    EXPECT_EQ(print(f, false), "IP 0.0.0.0.bootpc > 255.255.255.255.bootps: BOOTP/DHCP, Request "
-                               "from fa:16:3e:32:28:af, length 300");
+    EXPECT_EQ(print(f, false),
+              "IP 0.0.0.0.bootpc > 255.255.255.255.bootps: BOOTP/DHCP, Request "
+              "from fa:16:3e:32:28:af, length 300");
     bootp[0] = 2;
     EXPECT_EQ(print(f), "IP 0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Reply, length 300");
 }
@@ -127,8 +134,9 @@ TEST(TcpdumpFormatTest, GreWithKeyCarryingAnEthernetFrame) {
     const std::uint8_t header[] = {0x20, 0x00, 0x65, 0x58, 0, 0, 0, 1};
     std::copy(std::begin(header), std::end(header), gre);
     std::copy(inner.begin(), inner.end(), gre + 8);
-    EXPECT_EQ(print(f), "IP 10.10.100.140 > 10.10.100.139: GREv0, key=0x1, length 106: "
-                        "IP 10.10.10.7 > 10.10.10.1: ICMP echo request, id 1, seq 1, length 64");
+    EXPECT_EQ(print(f),
+              "IP 10.10.100.140 > 10.10.100.139: GREv0, key=0x1, length 106: "
+              "IP 10.10.10.7 > 10.10.10.1: ICMP echo request, id 1, seq 1, length 64");
     EXPECT_EQ(print(f, true, true),
               "00:0c:29:07:13:c9 > 00:0c:29:5a:1e:91, ethertype IPv4 (0x0800), length 140: "
               "10.10.100.140 > 10.10.100.139: GREv0, key=0x1, proto TEB (0x6558), length 106: "
@@ -172,8 +180,8 @@ protected:
         ASSERT_TRUE(ns->addAddress("eth0", ip("10.10.10.7"), 24).ok());
         host.kind = ShellContext::Kind::Host;
         host.node = node;
-        dir = std::filesystem::temp_directory_path() /
-              ("nlab-tcpdump-" + std::to_string(::getpid()));
+        dir =
+            std::filesystem::temp_directory_path() / ("nlab-tcpdump-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir);
         shell.setFileDir(dir.string());
     }
@@ -239,9 +247,10 @@ TEST_F(TcpdumpCommandTest, InsideANamespaceTheNamespacesDevicesAreSeen) {
     lab.clock().schedule(kSecond, [&] { veth->transmit(Packet(arpRequest())); });
     CommandOutput o = shell.run(inside, "tcpdump -c 1 -e -i eth0");
     EXPECT_EQ(o.status, 0) << o.err;
-    EXPECT_EQ(o.out, "00:00:01.000002 fa:16:3e:32:28:af > ff:ff:ff:ff:ff:ff, ethertype ARP "
-                     "(0x0806), length 60: Request who-has 10.10.10.1 tell 10.10.10.7, length "
-                     "46\n");
+    EXPECT_EQ(o.out,
+              "00:00:01.000002 fa:16:3e:32:28:af > ff:ff:ff:ff:ff:ff, ethertype ARP "
+              "(0x0806), length 60: Request who-has 10.10.10.1 tell 10.10.10.7, length "
+              "46\n");
     EXPECT_EQ(shell.run(inside, "tcpdump -i veth0").status, 1);
 }
 
@@ -252,10 +261,11 @@ TEST_F(TcpdumpCommandTest, BackgroundJobPrintsWhileOtherCommandsRunTheClock) {
     EXPECT_NE(o.err.find("[1] "), std::string::npos) << o.err;
     ASSERT_EQ(ping(2).received, 2);
     const std::string out = shell.takeJobOutput();
-    EXPECT_EQ(out.find("tcpdump: verbose output suppressed, use -v or -vv for full protocol decode\n"
-                       "listening on veth0, link-type EN10MB (Ethernet), capture size 65535 "
-                       "bytes\n"),
-              0u)
+    EXPECT_EQ(
+        out.find("tcpdump: verbose output suppressed, use -v or -vv for full protocol decode\n"
+                 "listening on veth0, link-type EN10MB (Ethernet), capture size 65535 "
+                 "bytes\n"),
+        0u)
         << out;
     EXPECT_NE(out.find(" IP 10.10.10.7 > 10.10.10.1: ICMP echo request, id 1, seq 1, length 64\n"),
               std::string::npos)
@@ -285,10 +295,12 @@ TEST_F(TcpdumpCommandTest, BackgroundCountEndsTheJobByItself) {
 std::string runTool(const std::string& command) {
     std::string out;
     FILE* p = popen((command + " 2>/dev/null").c_str(), "r");
-    if (!p) return out;
+    if (!p)
+        return out;
     char buf[4096];
     std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
     pclose(p);
     return out;
 }
@@ -301,8 +313,9 @@ TEST_F(TcpdumpCommandTest, WrittenCaptureDecodesInTshark) {
     EXPECT_EQ(o.status, 0);
     ASSERT_EQ(ping(2).received, 2);
     const std::string first = shell.takeJobOutput();
-    EXPECT_EQ(first, "tcpdump: listening on veth0, link-type EN10MB (Ethernet), capture size "
-                     "65535 bytes\n");
+    EXPECT_EQ(first,
+              "tcpdump: listening on veth0, link-type EN10MB (Ethernet), capture size "
+              "65535 bytes\n");
     const CommandOutput killed = shell.run(host, "kill %1");
     EXPECT_EQ(killed.status, 0) << killed.err;
     const std::string stopped = shell.takeJobOutput();
