@@ -1,0 +1,60 @@
+#pragma once
+// NodeItem: one box of the physical view — an OVS or Linux bridge, a port or interface, a
+// VM, an L2 segment. Centred on its position; coloured by its tenant network.
+
+#include "views/item_types.h"
+#include "views/physical_graph.h"
+
+#include <QColor>
+#include <QGraphicsItem>
+#include <QString>
+
+namespace nlab::views {
+
+class BadgeItem;
+
+class NodeItem : public QGraphicsItem {
+public:
+    enum { Type = kNodeItemType };
+
+    NodeItem(const QString& key, PhysNodeKind kind, QGraphicsItem* parent = nullptr);
+
+    int type() const override { return Type; }
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+    QString key() const { return m_key; }
+    PhysNodeKind kind() const { return m_kind; }
+    QSizeF size() const { return m_size; }
+    /// The box in scene coordinates.
+    QRectF sceneBox() const { return QRectF(pos() - QPointF(m_size.width() / 2, m_size.height() / 2), m_size); }
+
+    QString label() const { return m_label; }
+    void setLabel(const QString& label);
+    /// Network colour (invalid: none).
+    QColor networkColor() const { return m_color; }
+    void setNetworkColor(const QColor& color);
+    /// OVS access tag shown at the right end (nullopt: none).
+    void setTag(std::optional<int> tag);
+    bool isHighlighted() const { return m_highlighted; }
+    void setHighlighted(bool on);
+    /// A badge above the item ("VLAN 9 / tun 0x1"); "" removes it.
+    void setBadge(const QString& text);
+    QString badge() const;
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+
+private:
+    QString m_key;
+    PhysNodeKind m_kind;
+    QSizeF m_size;
+    QString m_label;
+    QColor m_color;
+    std::optional<int> m_tag;
+    bool m_highlighted = false;
+    BadgeItem* m_badge = nullptr;
+};
+
+}  // namespace nlab::views
