@@ -14,9 +14,9 @@ namespace nlab::model {
 
 namespace {
 
-// Bound of the packet-id -> protocol memory; it is simply cleared when full (a rule hit of a
-// packet seen before the clear then counts as Other).
-constexpr std::size_t kMaxPacketProtocols = 65536;
+// Bound of the device -> protocol memory (one entry per node and bridge that saw a frame);
+// it is simply cleared when full.
+constexpr std::size_t kMaxDeviceProtocols = 65536;
 
 std::uint16_t readBe16(const std::vector<std::uint8_t>& b, std::size_t at) {
     return static_cast<std::uint16_t>((b[at] << 8) | b[at + 1]);
@@ -134,7 +134,7 @@ void EventLog::clear() {
     m_records.clear();
     m_pendingFirst = 0;
     m_pendingDrop = false;
-    m_packetProtocols.clear();
+    m_deviceProtocols.clear();
     m_lastFrame.clear();
     m_lastSummary.clear();
     emit cleared();
@@ -164,15 +164,24 @@ void EventLog::scheduleFlush() {
     QTimer::singleShot(0, this, &EventLog::flush);
 }
 
-void EventLog::noteProtocol(std::uint64_t packetId, FrameProtocol protocol) {
-    if (packetId == 0) return;
-    if (m_packetProtocols.size() >= kMaxPacketProtocols) m_packetProtocols.clear();
-    m_packetProtocols[packetId] = protocol;
+namespace {
+std::string deviceKey(std::string_view node, std::string_view device) {
+    std::string key(node);
+    key += '\x1f';
+    key += device;
+    return key;
+}
+}  // namespace
+
+void EventLog::noteProtocol(std::string_view node, std::string_view device,
+                            FrameProtocol protocol) {
+    if (m_deviceProtocols.size() >= kMaxDeviceProtocols) m_deviceProtocols.clear();
+    m_deviceProtocols[deviceKey(node, device)] = protocol;
 }
 
-FrameProtocol EventLog::protocolOf(std::uint64_t packetId) const {
-    auto it = m_packetProtocols.find(packetId);
-    return it == m_packetProtocols.end() ? FrameProtocol::Other : it->second;
+FrameProtocol EventLog::protocolOf(std::string_view node, std::string_view device) const {
+    auto it = m_deviceProtocols.find(deviceKey(node, device));
+    return it == m_deviceProtocols.end() ? FrameProtocol::Other : it->second;
 }
 
 void EventLog::flush() {
@@ -223,7 +232,8 @@ void EventLog::record(engine::SimTime time, const engine::Event& event) {
                 r.ofport = e.ofport;
                 if (e.packet != nullptr) r.packetId = e.packet->id;
                 takeFrame(r, e.packet);
-                noteProtocol(r.packetId, r.protocol);
+                if (std::is_same_v<T, engine::FrameReceived>)
+                    noteProtocol(e.node, e.device, r.protocol);
             } else if constexpr (std::is_same_v<T, engine::FrameDropped>) {
                 EventRecord& r = append(time, EventKind::FrameDropped);
                 r.node = std::string(e.node);
@@ -232,13 +242,13 @@ void EventLog::record(engine::SimTime time, const engine::Event& event) {
                 r.packetId = e.packetId;
                 r.reason = std::string(e.reason);
                 takeFrame(r, e.packet);
-                if (e.packet == nullptr) r.protocol = protocolOf(r.packetId);
+                if (e.packet == nullptr) r.protocol = protocolOf(e.node, e.device);
             } else if constexpr (std::is_same_v<T, engine::FlowHit>) {
                 EventRecord& r = append(time, EventKind::FlowHit);
                 r.node = std::string(e.node);
                 r.device = std::string(e.bridge);
                 r.packetId = e.packetId;
-                r.protocol = protocolOf(e.packetId);
+                r.protocol = protocolOf(e.node, e.bridge);
                 takeFlow(r, e.entry);
             } else if constexpr (std::is_same_v<T, engine::FlowAdded>) {
                 EventRecord& r = append(time, EventKind::FlowAdded);
@@ -249,7 +259,7 @@ void EventLog::record(engine::SimTime time, const engine::Event& event) {
                 r.packetId = e.packetId;
                 takeFlow(r, e.entry);
                 takeFrame(r, e.packet);
-                if (e.packet == nullptr) r.protocol = protocolOf(e.packetId);
+                if (e.packet == nullptr) r.protocol = protocolOf(e.node, e.bridge);
             } else if constexpr (std::is_same_v<T, engine::FlowRemoved>) {
                 EventRecord& r = append(time, EventKind::FlowRemoved);
                 r.node = std::string(e.node);

@@ -23,8 +23,11 @@
 //     records went), then recordsAppended() for the new range. LabDocument flushes after
 //     every clock advance, command and edit; a flush is also posted to the event loop when
 //     records arrive with none pending, so a log used alone still notifies.
-//   - The protocol of a frame (for filters) is classified from its bytes; rule hits and
-//     learned rules carry the protocol of the last frame seen with the same packet id.
+//   - The protocol of a frame (for filters) is classified from its bytes. Rule hits (and
+//     drops without a frame) carry the protocol of the last frame the same bridge of the
+//     same node received: a bridge's pipeline runs synchronously after FrameReceived, so
+//     that is the frame that hit the rule. (Packet ids are not used: the engine leaves
+//     most of them 0.)
 //
 // Invariants
 //   Every record with seq in [firstSeq(), lastSeq()] is present (no gaps). A record's time
@@ -174,8 +177,8 @@ private:
     EventRecord& append(engine::SimTime time, EventKind kind);
     void trim();
     void scheduleFlush();
-    void noteProtocol(std::uint64_t packetId, FrameProtocol protocol);
-    FrameProtocol protocolOf(std::uint64_t packetId) const;
+    void noteProtocol(std::string_view node, std::string_view device, FrameProtocol protocol);
+    FrameProtocol protocolOf(std::string_view node, std::string_view device) const;
 
     engine::EventBus* m_bus = nullptr;
     engine::EventBus::Token m_token = 0;
@@ -187,8 +190,9 @@ private:
     std::uint64_t m_pendingFirst = 0;
     bool m_pendingDrop = false;
     bool m_flushScheduled = false;
-    // Protocol of recent packets by id, so rule hits can be filtered like their frames.
-    std::unordered_map<std::uint64_t, FrameProtocol> m_packetProtocols;
+    // Protocol of the last frame each (node, device) received: the rule hits that follow a
+    // FrameReceived on a bridge are that frame's (the pipeline runs synchronously).
+    std::unordered_map<std::string, FrameProtocol> m_deviceProtocols;
     // The last frame summarised, to reuse the summary when the same bytes hop on.
     std::vector<std::uint8_t> m_lastFrame;
     std::string m_lastSummary;
