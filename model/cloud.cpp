@@ -291,6 +291,27 @@ engine::Vm* Cloud::vm(std::string_view instance) const {
     return i ? m_agents->vm(i->name) : nullptr;
 }
 
+engine::SimDuration Cloud::settleInstances(engine::SimDuration limit) {
+    auto allBound = [this] {
+        for (const auto& [id, instance] : m_state.instances) {
+            engine::Vm* guest = m_agents->vm(instance.name);
+            if (guest == nullptr) continue;
+            for (std::size_t i = 0; i < guest->nics().size(); ++i) {
+                const engine::DhcpClient* c = guest->dhcpClient(i);
+                if (c != nullptr && c->state() != engine::DhcpClientState::Bound) return false;
+            }
+        }
+        return true;
+    };
+    constexpr engine::SimDuration kStep = 100 * engine::kMillisecond;
+    engine::SimDuration ran = 0;
+    while (ran < limit && !allBound()) {
+        m_lab->clock().advance(kStep);
+        ran += kStep;
+    }
+    return ran;
+}
+
 Result<const Host*> Cloud::addHost(Host host) {
     if (host.name.empty()) {
         return makeError(ErrorCode::InvalidArgument, "A host needs a name");
@@ -1092,6 +1113,12 @@ Result<const Instance*> Cloud::bootInstance(const InstanceRequest& request) {
     }
     const std::string id = inst.id;
     m_state.instances.emplace(id, std::move(inst));
+    // Nova creates the ports through Neutron first: the DHCP agent hears port_create_end and
+    // adds them to dnsmasq's hosts before the guest boots and asks for its address.
+    for (const std::string& pid : m_state.instances.at(id).portIds) {
+        if (usedExisting.count(pid)) continue;
+        if (Status st = m_agents->portCreated(m_state.ports.at(pid)); !st) return fail(st.error());
+    }
     if (Status st = m_agents->instanceBooted(m_state.instances.at(id), request.boot); !st) {
         return fail(st.error());
     }

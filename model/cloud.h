@@ -153,6 +153,10 @@ public:
 
     /// The running guest of an instance (null if unknown).
     engine::Vm* vm(std::string_view instance) const;
+    /// Runs the lab's clock until every booted instance holds a DHCP lease on each NIC, as a
+    /// user waits for `nova list` to show ACTIVE VMs with addresses before logging in, or
+    /// until 'limit' of virtual time has passed. @return the virtual time it ran.
+    engine::SimDuration settleInstances(engine::SimDuration limit = 60 * engine::kSecond);
     /// Connects a Shell to this cloud: node infos, VM contexts and the neutron/nova
     /// commands. The shell must not outlive the cloud.
     void attachShell(engine::Shell& shell);

@@ -35,6 +35,7 @@ public:
             !addFloatingIps()) {
             return LoadedLab{nullptr, std::move(m_error)};
         }
+        if (m_options.settle && !m_options.withoutInstances) m_cloud->settleInstances();
         return LoadedLab{std::move(m_cloud), std::nullopt};
     }
 

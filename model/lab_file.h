@@ -49,6 +49,9 @@ struct LoadOptions {
     /// before `nova boot` (the seed article's starting point; `nova boot --nic port-id=`
     /// boots them later).
     bool withoutInstances = false;
+    /// After booting the instances, run the lab's clock until each has its DHCP lease (at
+    /// most 60 s of virtual time; Cloud::settleInstances), so they can be pinged at once.
+    bool settle = true;
 };
 
 /// Loads a lab from YAML text; 'fileName' is used in error messages.
