@@ -208,9 +208,14 @@ Status Node::deleteOvsBridge(std::string_view name) {
         if (key.first == br) owned.push_back(dev);
     }
     for (NetDevice* d : owned) destroyDevice(*d);
-    // System ports go back to the root stack.
+    // This bridge's system ports go back to their namespace's stack (other bridges' stay).
+    std::vector<std::string> systemPorts;
+    for (const BridgePort* p : br->ports()) {
+        if (p->config.type == PortType::System) systemPorts.push_back(p->config.name);
+    }
     for (NetDevice* d : devices()) {
-        if (d->master() == "ovs-system" && d->netns()) {
+        if (d->master() == "ovs-system" && d->netns() &&
+            std::find(systemPorts.begin(), systemPorts.end(), d->name()) != systemPorts.end()) {
             d->setMaster("");
             d->netns()->attach(*d);
         }

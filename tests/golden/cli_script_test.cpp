@@ -2,9 +2,11 @@
 // stops the script (or not, with keepGoing) and is reported with its script line.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "app/cli/session.h"
+#include "model/agents/agents.h"
 #include "model/lab_file.h"
 
 namespace {
@@ -141,6 +143,103 @@ TEST(CliBuiltInLabTest, InstancesHaveTheirAddressesAndAnswerAtOnce) {
     EXPECT_NE(addr.output.out.find("inet 10.10.30.3/24"), std::string::npos) << addr.output.out;
     auto gw = session.run("instance4", "ping -c 1 10.10.30.1");
     EXPECT_EQ(gw.output.status, 0) << gw.output.out;
+}
+
+}  // namespace
+
+namespace {
+
+/// Lines of 'text' containing 'needle'.
+std::vector<std::string> linesWith(const std::string& text, const std::string& needle) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (line.find(needle) != std::string::npos) out.push_back(line);
+    }
+    return out;
+}
+
+/// The "priority=..,tun_id=.. actions=..." / "dl_vlan=.. actions=.." part of per-network flows.
+std::vector<std::string> networkFlows(nlab::cli::Session& s, const std::string& node) {
+    auto r = s.run(node, "ovs-ofctl dump-flows br-tun");
+    EXPECT_EQ(r.output.status, 0) << r.output.err;
+    std::vector<std::string> out;
+    for (const std::string& l : linesWith(r.output.out, "")) {
+        for (const char* key : {"tun_id=0x", "dl_vlan="}) {
+            if (auto p = l.find(key); p != std::string::npos && l.find("table=20") == std::string::npos) {
+                // Back up to the start of the match field list (after the last ", ").
+                out.push_back(l.substr(l.rfind(", ", p) + 2));
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Issue 4: labs built from commands get distinct local VLANs per node, allocated where the
+// network has ports; a node without ports of a network has none of its flows, and loses them
+// again when its last port goes.
+TEST(CliCommandsLabTest, LocalVlansAndFlowsFollowWherePortsAre) {
+    auto lab = nlab::model::loadLabFile(std::string(NLAB_SOURCE_DIR) + "/tests/golden/labs/three_hosts.yaml");
+    ASSERT_TRUE(lab) << lab.error->toString();
+    nlab::cli::Session s(std::move(lab.cloud));
+    auto ok = [&](const std::string& ctx, const std::string& cmd) {
+        auto r = s.run(ctx, cmd);
+        EXPECT_EQ(r.output.status, 0) << ctx << ": " << cmd << "\n" << r.output.out << r.output.err;
+        return r.output.out;
+    };
+    ok("cloud", "neutron net-create net-a");
+    ok("cloud", "neutron subnet-create net-a 10.1.0.0/24 --name sub-a");
+    ok("cloud", "neutron net-create net-b");
+    ok("cloud", "neutron subnet-create net-b 10.2.0.0/24 --name sub-b");
+    const std::string a = s.cloud().state().network("net-a")->id;
+    const std::string b = s.cloud().state().network("net-b")->id;
+    const auto tunA = s.cloud().state().network("net-a")->segmentationId;
+    const auto tunB = s.cloud().state().network("net-b")->segmentationId;
+    EXPECT_EQ(tunA, 1u);
+    EXPECT_EQ(tunB, 2u);
+
+    // The DHCP ports bind on the network node in creation order: net-a VLAN 1, net-b VLAN 2.
+    EXPECT_EQ(networkFlows(s, "network"),
+              (std::vector<std::string>{"dl_vlan=1 actions=strip_vlan,set_tunnel:0x1,output:2,output:3",
+                                        "dl_vlan=2 actions=strip_vlan,set_tunnel:0x2,output:2,output:3",
+                                        "priority=1,tun_id=0x1 actions=mod_vlan_vid:1,resubmit(,10)",
+                                        "priority=1,tun_id=0x2 actions=mod_vlan_vid:2,resubmit(,10)"}));
+    // No instance yet: the compute nodes have no per-network flows at all.
+    EXPECT_EQ(networkFlows(s, "compute1"), std::vector<std::string>{});
+    EXPECT_EQ(networkFlows(s, "compute2"), std::vector<std::string>{});
+
+    // compute1 sees net-b first (VLAN 1 there), then net-a (VLAN 2); compute2 only net-a (VLAN 1).
+    ok("cloud", "nova boot --image cirros-0.3.2-x86_64 --flavor m1.tiny --nic net-id=" + b +
+                    " --availability-zone nova:compute1 vm-b1");
+    ok("cloud", "nova boot --image cirros-0.3.2-x86_64 --flavor m1.tiny --nic net-id=" + a +
+                    " --availability-zone nova:compute1 vm-a1");
+    ok("cloud", "nova boot --image cirros-0.3.2-x86_64 --flavor m1.tiny --nic net-id=" + a +
+                    " --availability-zone nova:compute2 vm-a2");
+    EXPECT_EQ(networkFlows(s, "compute1"),
+              (std::vector<std::string>{"dl_vlan=1 actions=strip_vlan,set_tunnel:0x2,output:2,output:3",
+                                        "dl_vlan=2 actions=strip_vlan,set_tunnel:0x1,output:2,output:3",
+                                        "priority=1,tun_id=0x1 actions=mod_vlan_vid:2,resubmit(,10)",
+                                        "priority=1,tun_id=0x2 actions=mod_vlan_vid:1,resubmit(,10)"}));
+    EXPECT_EQ(networkFlows(s, "compute2"),
+              (std::vector<std::string>{"dl_vlan=1 actions=strip_vlan,set_tunnel:0x1,output:2,output:3",
+                                        "priority=1,tun_id=0x1 actions=mod_vlan_vid:1,resubmit(,10)"}));
+    const std::string show = ok("compute1", "ovs-vsctl show");
+    EXPECT_EQ(linesWith(show, "tag:").size(), 2u) << show;
+
+    // The VMs get addresses and reach each other across the compute-to-compute tunnel.
+    ok("compute1", "sleep 10");
+    const auto* a1 = s.cloud().state().instance("vm-a1");
+    ASSERT_NE(a1, nullptr);
+    const std::string a1Ip = s.cloud().state().port(a1->portIds[0])->fixedIps[0].ipAddress.toString();
+    const std::string ping = ok("vm-a2", "ping -c 2 " + a1Ip);
+    EXPECT_NE(ping.find("2 packets transmitted, 2 packets received, 0% packet loss"), std::string::npos) << ping;
+
+    // Deleting compute2's only instance removes net-a's flows there and frees its VLAN.
+    ok("cloud", "nova delete vm-a2");
+    EXPECT_EQ(networkFlows(s, "compute2"), std::vector<std::string>{});
+    EXPECT_EQ(s.cloud().agents().localVlan("compute2", a), std::nullopt);
+    EXPECT_EQ(s.cloud().agents().localVlan("compute1", a), std::optional<int>(2));
 }
 
 }  // namespace
