@@ -96,9 +96,13 @@ int interactive(nlab::cli::Session& session, const std::string& labName) {
         }
     }
     const auto& st = session.cloud().state();
-    std::cout << "NeutronLab " << NLAB_VERSION << " - " << labName << ": " << st.hosts.size()
-              << " hosts, " << st.networks.size() << " networks, " << st.routers.size()
-              << " routers, " << st.instances.size() << " instances.\n"
+    auto count = [](std::size_t n, const char* what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    std::cout << "NeutronLab " << NLAB_VERSION << " - " << labName << ": "
+              << count(st.hosts.size(), "host") << ", " << count(st.networks.size(), "network")
+              << ", " << count(st.routers.size(), "router") << ", "
+              << count(st.instances.size(), "instance") << ".\n"
               << "Type 'help' for the commands of a context, 'contexts' to list contexts,\n"
               << "'CONTEXT:' to switch (e.g. 'compute:', 'instance1:'), Ctrl-D or 'exit' to quit.\n";
     const std::string history = historyPath();
