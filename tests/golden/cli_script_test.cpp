@@ -243,3 +243,35 @@ TEST(CliCommandsLabTest, LocalVlansAndFlowsFollowWherePortsAre) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliCommandsLabTest, DeletingANetworkRemovesItsNamespaceFlowsPortsAndVlan) {
+    auto lab = nlab::model::loadSeedLab();
+    ASSERT_TRUE(lab) << lab.error->toString();
+    nlab::cli::Session s(std::move(lab.cloud));
+    const std::string id = "4e3f621f-d6b9-4438-be58-aa51d3c2e061";  // private3
+    ASSERT_EQ(s.cloud().agents().localVlan("network", id), std::optional<int>(11));
+    EXPECT_EQ(s.run("cloud", "neutron net-delete private3").output.err,
+              "Unable to complete operation on network " + id +
+                  ". There are one or more ports still in use on the network.\n");
+    EXPECT_EQ(s.run("cloud", "neutron router-interface-delete router1 410a9d7c-6ae8-4059-954e-973529a933c5")
+                  .output.out,
+              "Removed interface from router router1.\n");
+    EXPECT_EQ(s.run("cloud", "neutron net-delete private3").output.out, "Deleted network: private3\n");
+    EXPECT_EQ(s.cloud().agents().localVlan("network", id), std::nullopt);
+    EXPECT_EQ(s.run("network", "ip netns").output.out,
+              "qdhcp-224f79e0-8068-4ef7-8c79-2326bc0cf5c4\n"
+              "qdhcp-70f7aa46-b66b-455e-896e-05f94a08fcb8\n"
+              "qrouter-040c1455-6096-4806-ba91-fec64cdaed81\n");
+    EXPECT_EQ(s.run("network", "ovs-vsctl list-ports br-int").output.out,
+              "patch-tun\nqr-09208a89-0b\nqr-d8fd27a6-d1\ntap78dd7f1e-53\ntaped034aae-11\n");
+    const std::string flows = s.run("network", "ovs-ofctl dump-flows br-tun").output.out;
+    EXPECT_EQ(flows.find("tun_id=0x4"), std::string::npos) << flows;
+    EXPECT_EQ(flows.find("dl_vlan=11"), std::string::npos) << flows;
+    EXPECT_EQ(s.run("network/qrouter-040c1455-6096-4806-ba91-fec64cdaed81", "ip route show 10.10.30.0/24")
+                  .output.out,
+              "");
+}
+
+}  // namespace
