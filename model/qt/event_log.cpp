@@ -130,6 +130,20 @@ std::uint64_t EventLog::previousHop(std::uint64_t seq) const {
     return 0;
 }
 
+std::vector<std::uint64_t> EventLog::flowHitsOf(std::uint64_t frameSeq) const {
+    std::vector<std::uint64_t> hits;
+    const EventRecord* frame = find(frameSeq);
+    if (frame == nullptr || frame->kind != EventKind::FrameReceived) return hits;
+    for (std::uint64_t s = frameSeq + 1; s <= lastSeq(); ++s) {
+        const EventRecord& r = *find(s);
+        if (r.time != frame->time) break;  // a pipeline run takes no virtual time
+        if (r.node != frame->node || r.device != frame->device) continue;
+        if (r.kind == EventKind::FrameReceived) break;  // the next frame into this bridge
+        if (r.kind == EventKind::FlowHit) hits.push_back(s);
+    }
+    return hits;
+}
+
 void EventLog::clear() {
     m_records.clear();
     m_pendingFirst = 0;

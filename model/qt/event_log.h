@@ -14,9 +14,9 @@
 //   - Records live in a deque ordered by sequence number; sequence numbers start at 1 and
 //     are never reused, not even across clear(), so a sequence number names one record for
 //     the life of the log. find(seq) is O(1).
-//   - Bounded: at most capacity() records (default kDefaultCapacity = 200 000, about 60 MB
-//     for typical frames); when full the oldest are dropped. Records are never changed once
-//     written.
+//   - Bounded: at most capacity() records (default kDefaultCapacity = 200 000; a frame record
+//     of the seed lab takes about 600 bytes, so about 120 MB at the bound); when full the
+//     oldest are dropped. Records are never changed once written.
 //   - Notification is batched: the engine may publish thousands of events in one step, and
 //     models must not look at engine state halfway through a step. Records are written at
 //     once, but observers hear about them on flush(): first recordsDropped() (when old
@@ -154,6 +154,11 @@ public:
     std::uint64_t nextHop(std::uint64_t seq) const;
     /// Sequence number of the last hop record before 'seq' still kept (0 when none).
     std::uint64_t previousHop(std::uint64_t seq) const;
+    /// The rule hits (FlowHit records, in order) of the bridge pipeline run that record
+    /// 'frameSeq' (a FrameReceived) started: the FlowHits of the same node and device that
+    /// follow it at the same virtual time, up to the next frame received by that device. This
+    /// is what the flow tables highlight for the current hop. Empty for other records.
+    std::vector<std::uint64_t> flowHitsOf(std::uint64_t frameSeq) const;
 
     /// Forgets every record (sequence numbers continue). Emits cleared() at once.
     void clear();

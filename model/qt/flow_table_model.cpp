@@ -56,8 +56,6 @@ std::vector<FlowTableModel::Row> FlowTableModel::snapshot(engine::SimTime addedA
     std::vector<Row> rows;
     engine::OvsBridge* br = findBridge();
     if (br == nullptr) return rows;
-    engine::FormatOptions options;
-    options.noStats = true;
     for (const engine::FlowTable* table : br->tables()) {
         for (const engine::FlowEntry* e : table->entries()) {
             Row r;
@@ -73,9 +71,7 @@ std::vector<FlowTableModel::Row> FlowTableModel::snapshot(engine::SimTime addedA
             r.hardTimeout = e->spec.hardTimeout;
             r.learned = e->learned;
             r.addedAt = addedAt < 0 ? e->created : addedAt;
-            r.match = QString::fromStdString(engine::formatMatch(e->spec.match));
-            r.actions = QString::fromStdString(engine::formatActions(e->spec.actions));
-            r.text = QString::fromStdString(engine::formatFlowStats(*e, e->created, options));
+            r.entry = e;
             rows.push_back(std::move(r));
         }
     }
@@ -85,9 +81,21 @@ std::vector<FlowTableModel::Row> FlowTableModel::snapshot(engine::SimTime addedA
     return rows;
 }
 
+void FlowTableModel::formatTexts(Row& row) {
+    engine::FormatOptions options;
+    options.noStats = true;
+    row.match = QString::fromStdString(engine::formatMatch(row.entry->spec.match));
+    row.actions = QString::fromStdString(engine::formatActions(row.entry->spec.actions));
+    row.text = QString::fromStdString(engine::formatFlowStats(*row.entry, row.created, options));
+}
+
 void FlowTableModel::reload() {
     beginResetModel();
     m_rows = snapshot(-1);
+    for (Row& r : m_rows) {
+        formatTexts(r);
+        r.entry = nullptr;
+    }
     m_lastRefresh = m_document.isNull() ? -1 : m_document->now();
     endResetModel();
 }
@@ -115,6 +123,10 @@ void FlowTableModel::refresh() {
             std::size_t end = j;
             while (end < fresh.size() && (i == m_rows.size() || key(fresh[end]) < key(m_rows[i])))
                 ++end;
+            for (std::size_t k = j; k < end; ++k) {
+                formatTexts(fresh[k]);
+                fresh[k].entry = nullptr;
+            }
             beginInsertRows({}, int(i), int(i + (end - j)) - 1);
             m_rows.insert(m_rows.begin() + std::ptrdiff_t(i),
                           std::make_move_iterator(fresh.begin() + std::ptrdiff_t(j)),
@@ -126,12 +138,22 @@ void FlowTableModel::refresh() {
             Row& old = m_rows[i];
             Row& now_ = fresh[j];
             now_.addedAt = old.addedAt;
-            const bool changed = old.packets != now_.packets || old.bytes != now_.bytes ||
-                                 old.modified != now_.modified || old.used != now_.used ||
-                                 old.learned != now_.learned || old.actions != now_.actions ||
-                                 old.idleTimeout != now_.idleTimeout ||
-                                 old.hardTimeout != now_.hardTimeout;
+            // A rule's texts change only with a modification (mod-flows, learn refresh).
+            const bool modified = old.modified != now_.modified ||
+                                  old.idleTimeout != now_.idleTimeout ||
+                                  old.hardTimeout != now_.hardTimeout;
+            const bool changed = modified || old.packets != now_.packets ||
+                                 old.bytes != now_.bytes || old.used != now_.used ||
+                                 old.learned != now_.learned;
             if (changed) {
+                if (modified) {
+                    formatTexts(now_);
+                } else {
+                    now_.match = old.match;
+                    now_.actions = old.actions;
+                    now_.text = old.text;
+                }
+                now_.entry = nullptr;
                 old = std::move(now_);
                 if (firstChanged < 0) firstChanged = int(i);
                 lastChanged = int(i);

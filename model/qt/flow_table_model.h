@@ -10,7 +10,8 @@
 //   running out of time (Role::Expiring, the remaining fraction of its timeout).
 //
 // Design
-//   - The model keeps value snapshots of the rules (texts formatted once) and resynchronises
+//   - The model keeps value snapshots of the rules (texts formatted when a rule appears or is
+//     modified, not on every tick) and resynchronises
 //     with the engine's tables after each batch of engine events (EventLog::recordsAppended),
 //     each tick of virtual time (LabDocument::timeAdvanced) and each topology change. The
 //     resync merges the sorted old and new row lists by (table, priority, id), so rules that
@@ -37,6 +38,7 @@
 
 namespace nlab::engine {
 class OvsBridge;
+struct FlowEntry;
 }
 
 namespace nlab::model {
@@ -109,7 +111,9 @@ private:
         std::uint16_t hardTimeout = 0;
         bool learned = false;
         engine::SimTime addedAt = 0;  // when the row appeared in this model
+        const engine::FlowEntry* entry = nullptr;  // during refresh() only; null in m_rows
     };
+    static void formatTexts(Row& row);
     engine::OvsBridge* findBridge() const;
     std::vector<Row> snapshot(engine::SimTime addedAt) const;
     double remainingSeconds(const Row& row) const;

@@ -153,6 +153,27 @@ void EventLogTest::recordsThePingOnBothNodes() {
     QCOMPARE(request->frame.size(), std::size_t(98));
     QVERIFY(request->isHop());
 
+    // The echo request entering compute's br-tun from br-int goes through tables 0, 1 and the
+    // rule learned from the router's ARP reply.
+    const EventRecord* intoTun = nullptr;
+    for (std::size_t i = 0; i < log.size() && intoTun == nullptr; ++i) {
+        const EventRecord& r = log.at(i);
+        if (r.kind == EventKind::FrameReceived && r.node == "compute" && r.device == "br-tun" &&
+            r.port == "patch-int" && r.protocol == FrameProtocol::Icmp)
+            intoTun = &r;
+    }
+    QVERIFY(intoTun != nullptr);
+    const std::vector<std::uint64_t> hits = log.flowHitsOf(intoTun->seq);
+    QCOMPARE(hits.size(), std::size_t(3));
+    QCOMPARE(log.find(hits[0])->flow, std::string("priority=1,in_port=1 actions=resubmit(,1)"));
+    QCOMPARE(log.find(hits[1])->flow,
+             std::string("table=1, priority=1,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00 "
+                         "actions=resubmit(,20)"));
+    QCOMPARE(log.find(hits[2])->flow, std::string(kLearnedGateway));
+    QCOMPARE(log.find(hits[2])->table, 20);
+    QCOMPARE(log.find(hits[2])->protocol, FrameProtocol::Icmp);
+    QVERIFY(log.flowHitsOf(hits[0]).empty());  // not a FrameReceived
+
     // The rule hit that follows a frame on a bridge carries that frame's protocol.
     for (std::size_t i = 0; i + 1 < log.size(); ++i) {
         const EventRecord& r = log.at(i);
