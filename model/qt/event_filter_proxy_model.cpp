@@ -19,19 +19,22 @@ bool EventFilterProxyModel::isProtocolEnabled(FrameProtocol protocol) const {
 
 void EventFilterProxyModel::setProtocolMask(unsigned mask) {
     mask &= kAllProtocols;
-    if (mask == m_protocols) return;
+    if (mask == m_protocols)
+        return;
     m_protocols = mask;
     invalidateFilter();
 }
 
 void EventFilterProxyModel::setNodeFilter(const QString& node) {
-    if (node == m_node) return;
+    if (node == m_node)
+        return;
     m_node = node;
     invalidateFilter();
 }
 
 void EventFilterProxyModel::setHopsOnly(bool hopsOnly) {
-    if (hopsOnly == m_hopsOnly) return;
+    if (hopsOnly == m_hopsOnly)
+        return;
     m_hopsOnly = hopsOnly;
     invalidateFilter();
 }
@@ -39,8 +42,10 @@ void EventFilterProxyModel::setHopsOnly(bool hopsOnly) {
 bool EventFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     const QVariant protocol = index.data(roleId(Role::Protocol));
-    if (protocol.isValid() && (m_protocols & (1u << protocol.toInt())) == 0) return false;
-    if (!m_node.isEmpty() && index.data(roleId(Role::Node)).toString() != m_node) return false;
+    if (protocol.isValid() && (m_protocols & (1u << protocol.toInt())) == 0)
+        return false;
+    if (!m_node.isEmpty() && index.data(roleId(Role::Node)).toString() != m_node)
+        return false;
     if (m_hopsOnly) {
         const auto kind = static_cast<EventKind>(index.data(roleId(Role::EventKind)).toInt());
         if (kind != EventKind::FrameReceived && kind != EventKind::FrameSent &&

@@ -15,10 +15,10 @@
 // Invariants
 //   With the default filters every source row is accepted.
 
+#include "model/qt/event_log.h"
+
 #include <QSortFilterProxyModel>
 #include <QString>
-
-#include "model/qt/event_log.h"
 
 namespace nlab::model {
 

@@ -17,12 +17,12 @@
 // Invariants
 //   rowCount() equals the number of records announced and not yet announced as dropped.
 
-#include <cstdint>
+#include "model/qt/event_log.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>
 
-#include "model/qt/event_log.h"
+#include <cstdint>
 
 namespace nlab::model {
 

@@ -34,18 +34,18 @@
 //   is never less than the time of a record with a smaller sequence number. Between two
 //   flushes, observers have been told about every record and every drop up to the first.
 
+#include "engine/core/events.h"
+#include "engine/core/sim_clock.h"
+
+#include <QMetaType>
+#include <QObject>
+
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <QMetaType>
-#include <QObject>
-
-#include "engine/core/events.h"
-#include "engine/core/sim_clock.h"
 
 namespace nlab::model {
 
@@ -81,29 +81,29 @@ FrameProtocol classifyFrame(const std::vector<std::uint8_t>& frame);
 /// One engine event, copied by value. Fields that do not apply to the kind keep their
 /// defaults.
 struct EventRecord {
-    std::uint64_t seq = 0;                ///< 1, 2, ...; unique for the log's life.
-    engine::SimTime time = 0;             ///< Virtual time (ns) of the event.
+    std::uint64_t seq = 0;     ///< 1, 2, ...; unique for the log's life.
+    engine::SimTime time = 0;  ///< Virtual time (ns) of the event.
     EventKind kind = EventKind::FrameReceived;
-    std::string node;                     ///< Node the event happened on ("" if unknown).
-    std::string device;                   ///< Device, or bridge for flow and MAC events.
-    std::string port;                     ///< Port or interface name ("" if none).
-    std::uint32_t ofport = 0;             ///< OpenFlow port number (0: not OpenFlow / none).
-    std::uint64_t packetId = 0;           ///< Engine-wide packet id (0: none).
-    std::vector<std::uint8_t> frame;      ///< Frame bytes: frame events, learned FlowAdded.
-    std::string summary;                  ///< summarizeFrame() of 'frame' ("" without one).
+    std::string node;                 ///< Node the event happened on ("" if unknown).
+    std::string device;               ///< Device, or bridge for flow and MAC events.
+    std::string port;                 ///< Port or interface name ("" if none).
+    std::uint32_t ofport = 0;         ///< OpenFlow port number (0: not OpenFlow / none).
+    std::uint64_t packetId = 0;       ///< Engine-wide packet id (0: none).
+    std::vector<std::uint8_t> frame;  ///< Frame bytes: frame events, learned FlowAdded.
+    std::string summary;              ///< summarizeFrame() of 'frame' ("" without one).
     FrameProtocol protocol = FrameProtocol::Other;
-    int table = -1;                       ///< Flow events: the rule's table.
-    std::uint64_t flowId = 0;             ///< Flow events: the rule's id in its table.
-    std::uint16_t priority = 0;           ///< Flow events: the rule's priority.
-    std::string flow;                     ///< Flow events: `ovs-ofctl --no-stats` text of the
-                                          ///  rule ("table=20, hard_timeout=300, priority=1,
-                                          ///  ... actions=...").
-    bool learned = false;                 ///< FlowAdded: by a learn action.
-    bool refreshed = false;               ///< FlowAdded: an identical learned rule refreshed.
-    std::uint64_t mac = 0;                ///< MAC events.
-    std::uint16_t vlan = 0;               ///< MAC events (0 for Linux bridges).
-    bool moved = false;                   ///< MacLearned: it was known on another port.
-    std::string reason;                   ///< FrameDropped: why; FlowRemoved: toString(reason).
+    int table = -1;              ///< Flow events: the rule's table.
+    std::uint64_t flowId = 0;    ///< Flow events: the rule's id in its table.
+    std::uint16_t priority = 0;  ///< Flow events: the rule's priority.
+    std::string flow;            ///< Flow events: `ovs-ofctl --no-stats` text of the
+                                 ///  rule ("table=20, hard_timeout=300, priority=1,
+                                 ///  ... actions=...").
+    bool learned = false;        ///< FlowAdded: by a learn action.
+    bool refreshed = false;      ///< FlowAdded: an identical learned rule refreshed.
+    std::uint64_t mac = 0;       ///< MAC events.
+    std::uint16_t vlan = 0;      ///< MAC events (0 for Linux bridges).
+    bool moved = false;          ///< MacLearned: it was known on another port.
+    std::string reason;          ///< FrameDropped: why; FlowRemoved: toString(reason).
 
     /// Frame hops the Player steps over: FrameReceived, FrameSent, FrameDropped.
     bool isHop() const {

@@ -1,14 +1,14 @@
 #include "model/qt/flow_table_model.h"
 
-#include <algorithm>
-#include <cmath>
-#include <tuple>
-
 #include "engine/devices/ovs_bridge.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/lab/lab.h"
 #include "model/qt/lab_document.h"
 #include "model/qt/roles.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
 
 namespace nlab::model {
 
@@ -45,17 +45,21 @@ void FlowTableModel::setBridge(const QString& node, const QString& bridge) {
 }
 
 engine::OvsBridge* FlowTableModel::findBridge() const {
-    if (m_document.isNull()) return nullptr;
+    if (m_document.isNull())
+        return nullptr;
     engine::Node* node = m_document->cloud().lab().node(m_node.toStdString());
     return node != nullptr ? node->ovsBridge(m_bridge.toStdString()) : nullptr;
 }
 
-bool FlowTableModel::bridgeExists() const { return findBridge() != nullptr; }
+bool FlowTableModel::bridgeExists() const {
+    return findBridge() != nullptr;
+}
 
 std::vector<FlowTableModel::Row> FlowTableModel::snapshot(engine::SimTime addedAt) const {
     std::vector<Row> rows;
     engine::OvsBridge* br = findBridge();
-    if (br == nullptr) return rows;
+    if (br == nullptr)
+        return rows;
     for (const engine::FlowTable* table : br->tables()) {
         for (const engine::FlowEntry* e : table->entries()) {
             Row r;
@@ -101,7 +105,8 @@ void FlowTableModel::reload() {
 }
 
 void FlowTableModel::refresh() {
-    if (m_document.isNull()) return;
+    if (m_document.isNull())
+        return;
     const engine::SimTime now = m_document->now();
     std::vector<Row> fresh = snapshot(now);
     auto key = [](const Row& r) { return keyOf(r.table, r.priority, r.id); };
@@ -155,7 +160,8 @@ void FlowTableModel::refresh() {
                 }
                 now_.entry = nullptr;
                 old = std::move(now_);
-                if (firstChanged < 0) firstChanged = int(i);
+                if (firstChanged < 0)
+                    firstChanged = int(i);
                 lastChanged = int(i);
             }
             ++i;
@@ -177,7 +183,8 @@ void FlowTableModel::refresh() {
 
 QModelIndex FlowTableModel::indexOfFlow(int table, quint64 flowId) const {
     for (std::size_t r = 0; r < m_rows.size(); ++r) {
-        if (m_rows[r].table == table && m_rows[r].id == flowId) return index(int(r), 0);
+        if (m_rows[r].table == table && m_rows[r].id == flowId)
+            return index(int(r), 0);
     }
     return {};
 }
@@ -219,34 +226,50 @@ double FlowTableModel::expiringFraction(const Row& row) const {
 QVariant FlowTableModel::display(const Row& row, int column) const {
     const engine::SimTime now = m_document.isNull() ? 0 : m_document->now();
     auto timeout = [&](std::uint16_t timeoutSec, engine::SimTime from) -> QVariant {
-        if (timeoutSec == 0) return QString();
+        if (timeoutSec == 0)
+            return QString();
         const double left = std::max(0.0, seconds(from + timeoutSec * engine::kSecond - now));
         return tr("%1 (%2 s left)").arg(timeoutSec).arg(std::ceil(left), 0, 'f', 0);
     };
     switch (column) {
-    case TableColumn: return int(row.table);
-    case PriorityColumn: return int(row.priority);
-    case MatchColumn: return row.match;
-    case ActionsColumn: return row.actions;
-    case PacketsColumn: return quint64(row.packets);
-    case BytesColumn: return quint64(row.bytes);
-    case DurationColumn:
-        return QString::fromStdString(engine::formatDuration(now - row.created));
-    case IdleTimeoutColumn: return timeout(row.idleTimeout, row.used);
-    case HardTimeoutColumn: return timeout(row.hardTimeout, row.modified);
-    case LearnedColumn: return row.learned ? tr("yes") : QString();
-    default: return {};
+        case TableColumn:
+            return int(row.table);
+        case PriorityColumn:
+            return int(row.priority);
+        case MatchColumn:
+            return row.match;
+        case ActionsColumn:
+            return row.actions;
+        case PacketsColumn:
+            return quint64(row.packets);
+        case BytesColumn:
+            return quint64(row.bytes);
+        case DurationColumn:
+            return QString::fromStdString(engine::formatDuration(now - row.created));
+        case IdleTimeoutColumn:
+            return timeout(row.idleTimeout, row.used);
+        case HardTimeoutColumn:
+            return timeout(row.hardTimeout, row.modified);
+        case LearnedColumn:
+            return row.learned ? tr("yes") : QString();
+        default:
+            return {};
     }
 }
 
 QVariant FlowTableModel::sortValue(const Row& row, int column) const {
     const engine::SimTime now = m_document.isNull() ? 0 : m_document->now();
     switch (column) {
-    case DurationColumn: return qint64(now - row.created);
-    case IdleTimeoutColumn: return int(row.idleTimeout);
-    case HardTimeoutColumn: return int(row.hardTimeout);
-    case LearnedColumn: return row.learned;
-    default: return display(row, column);
+        case DurationColumn:
+            return qint64(now - row.created);
+        case IdleTimeoutColumn:
+            return int(row.idleTimeout);
+        case HardTimeoutColumn:
+            return int(row.hardTimeout);
+        case LearnedColumn:
+            return row.learned;
+        default:
+            return display(row, column);
     }
 }
 
@@ -256,48 +279,74 @@ QVariant FlowTableModel::data(const QModelIndex& index, int role) const {
     const Row& row = m_rows[std::size_t(index.row())];
     const engine::SimTime now = m_document.isNull() ? 0 : m_document->now();
     switch (role) {
-    case Qt::DisplayRole: return display(row, index.column());
-    case Qt::ToolTipRole: return row.text;
-    case Qt::TextAlignmentRole:
-        switch (index.column()) {
-        case TableColumn:
-        case PriorityColumn:
-        case PacketsColumn:
-        case BytesColumn:
-        case DurationColumn:
-            return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
-        default: return {};
-        }
-    default: break;
+        case Qt::DisplayRole:
+            return display(row, index.column());
+        case Qt::ToolTipRole:
+            return row.text;
+        case Qt::TextAlignmentRole:
+            switch (index.column()) {
+                case TableColumn:
+                case PriorityColumn:
+                case PacketsColumn:
+                case BytesColumn:
+                case DurationColumn:
+                    return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+                default:
+                    return {};
+            }
+        default:
+            break;
     }
     switch (static_cast<Role>(role)) {
-    case Role::Sort: return sortValue(row, index.column());
-    case Role::JustAdded: return now - row.addedAt < m_flashDuration;
-    case Role::AddedAt: return qint64(row.addedAt);
-    case Role::Expiring: return expiringFraction(row);
-    case Role::RemainingSeconds: return remainingSeconds(row);
-    case Role::Learned: return row.learned;
-    case Role::FlowId: return quint64(row.id);
-    case Role::TableId: return int(row.table);
-    case Role::FlowText: return row.text;
-    default: return {};
+        case Role::Sort:
+            return sortValue(row, index.column());
+        case Role::JustAdded:
+            return now - row.addedAt < m_flashDuration;
+        case Role::AddedAt:
+            return qint64(row.addedAt);
+        case Role::Expiring:
+            return expiringFraction(row);
+        case Role::RemainingSeconds:
+            return remainingSeconds(row);
+        case Role::Learned:
+            return row.learned;
+        case Role::FlowId:
+            return quint64(row.id);
+        case Role::TableId:
+            return int(row.table);
+        case Role::FlowText:
+            return row.text;
+        default:
+            return {};
     }
 }
 
 QVariant FlowTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
     switch (section) {
-    case TableColumn: return tr("Table");
-    case PriorityColumn: return tr("Priority");
-    case MatchColumn: return tr("Match");
-    case ActionsColumn: return tr("Actions");
-    case PacketsColumn: return tr("Packets");
-    case BytesColumn: return tr("Bytes");
-    case DurationColumn: return tr("Duration");
-    case IdleTimeoutColumn: return tr("Idle timeout");
-    case HardTimeoutColumn: return tr("Hard timeout");
-    case LearnedColumn: return tr("Learned");
-    default: return {};
+        case TableColumn:
+            return tr("Table");
+        case PriorityColumn:
+            return tr("Priority");
+        case MatchColumn:
+            return tr("Match");
+        case ActionsColumn:
+            return tr("Actions");
+        case PacketsColumn:
+            return tr("Packets");
+        case BytesColumn:
+            return tr("Bytes");
+        case DurationColumn:
+            return tr("Duration");
+        case IdleTimeoutColumn:
+            return tr("Idle timeout");
+        case HardTimeoutColumn:
+            return tr("Hard timeout");
+        case LearnedColumn:
+            return tr("Learned");
+        default:
+            return {};
     }
 }
 

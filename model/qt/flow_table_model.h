@@ -27,19 +27,19 @@
 // Invariants
 //   Rows are sorted by (table, descending priority, id) and unique by (table, id).
 
-#include <cstdint>
-#include <vector>
+#include "engine/core/sim_clock.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>
 #include <QString>
 
-#include "engine/core/sim_clock.h"
+#include <cstdint>
+#include <vector>
 
 namespace nlab::engine {
 class OvsBridge;
 struct FlowEntry;
-}
+}  // namespace nlab::engine
 
 namespace nlab::model {
 
@@ -110,7 +110,7 @@ private:
         std::uint16_t idleTimeout = 0;
         std::uint16_t hardTimeout = 0;
         bool learned = false;
-        engine::SimTime addedAt = 0;  // when the row appeared in this model
+        engine::SimTime addedAt = 0;               // when the row appeared in this model
         const engine::FlowEntry* entry = nullptr;  // during refresh() only; null in m_rows
     };
     static void formatTexts(Row& row);

@@ -1,5 +1,8 @@
 #include "model/qt/lab_document.h"
 
+#include "engine/net/linux_bridge.h"
+#include "model/lab_file.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -10,9 +13,6 @@
 #include <algorithm>
 #include <functional>
 
-#include "engine/net/linux_bridge.h"
-#include "model/lab_file.h"
-
 namespace nlab::model {
 
 namespace {
@@ -20,7 +20,8 @@ namespace {
 constexpr char kRecoveryHeader[] = "# neutronlab-recovery: ";
 
 void setError(QString* error, const QString& text) {
-    if (error != nullptr) *error = text;
+    if (error != nullptr)
+        *error = text;
 }
 
 void hashInto(std::size_t& h, std::string_view s) {
@@ -32,7 +33,8 @@ void hashInto(std::size_t& h, std::string_view s) {
 LabDocument::LabDocument(QObject* parent) : QObject(parent), m_eventLog(new EventLog(this)) {
     m_autosaveTimer.setInterval(m_autosaveMs);
     connect(&m_autosaveTimer, &QTimer::timeout, this, [this] {
-        if (m_modified) writeRecoveryFile();
+        if (m_modified)
+            writeRecoveryFile();
     });
     replaceCloud(std::make_unique<Cloud>(1), QString(), false);
 }
@@ -46,8 +48,7 @@ LabDocument::~LabDocument() {
 
 // ---- Loading and saving ----
 
-void LabDocument::replaceCloud(std::unique_ptr<Cloud> cloud, const QString& path,
-                               bool modified) {
+void LabDocument::replaceCloud(std::unique_ptr<Cloud> cloud, const QString& path, bool modified) {
     removeRecoveryFile();
     m_eventLog->detach();
     m_shell.reset();  // points into the old cloud's lab
@@ -126,7 +127,8 @@ std::size_t LabDocument::plumbingFingerprint() const {
     std::size_t h = 0;
     for (engine::Node* node : m_cloud->lab().nodes()) {
         hashInto(h, node->name());
-        for (engine::NetNamespace* ns : node->namespaces()) hashInto(h, ns->name());
+        for (engine::NetNamespace* ns : node->namespaces())
+            hashInto(h, ns->name());
         for (engine::NetDevice* dev : node->devices()) {
             hashInto(h, dev->name());
             hashInto(h, dev->master());
@@ -138,7 +140,8 @@ std::size_t LabDocument::plumbingFingerprint() const {
                 hashInto(h, std::to_string(p->ofport));
             }
         }
-        for (engine::LinuxBridge* br : node->linuxBridges()) hashInto(h, br->name());
+        for (engine::LinuxBridge* br : node->linuxBridges())
+            hashInto(h, br->name());
     }
     return h;
 }
@@ -151,8 +154,10 @@ void LabDocument::notifyAfter(engine::SimTime before, std::size_t plumbingBefore
         setModified(true);
     }
     m_eventLog->flush();
-    if (changed) emit topologyChanged();
-    if (now() != before) emit timeAdvanced(now());
+    if (changed)
+        emit topologyChanged();
+    if (now() != before)
+        emit timeAdvanced(now());
 }
 
 engine::Status LabDocument::edit(const std::function<engine::Status(Cloud&)>& fn) {
@@ -174,9 +179,10 @@ engine::CommandOutput LabDocument::runCommand(const QString& context, const QStr
     const std::size_t plumbing = plumbingFingerprint();
     // Only the neutron and nova clients change tenant objects.
     std::string tenant;
-    const bool tenantCommand = line.contains(QLatin1String("neutron")) ||
-                               line.contains(QLatin1String("nova"));
-    if (tenantCommand) tenant = saveLab(*m_cloud);
+    const bool tenantCommand =
+        line.contains(QLatin1String("neutron")) || line.contains(QLatin1String("nova"));
+    if (tenantCommand)
+        tenant = saveLab(*m_cloud);
     engine::CommandOutput out = m_shell->run(*ctx, line.toStdString());
     notifyAfter(before, plumbing, tenantCommand ? &tenant : nullptr);
     return out;
@@ -184,7 +190,9 @@ engine::CommandOutput LabDocument::runCommand(const QString& context, const QStr
 
 // ---- Time ----
 
-engine::SimTime LabDocument::now() const { return m_cloud->lab().clock().now(); }
+engine::SimTime LabDocument::now() const {
+    return m_cloud->lab().clock().now();
+}
 
 void LabDocument::advance(engine::SimDuration duration) {
     engine::SimClock& clock = m_cloud->lab().clock();
@@ -200,10 +208,12 @@ std::size_t LabDocument::runEvents(int wallBudgetMs, engine::SimTime limit) {
     std::size_t ran = 0;
     do {
         const engine::SimTime next = clock.nextEventTime();
-        if (next < 0 || (limit >= 0 && next > limit)) break;
+        if (next < 0 || (limit >= 0 && next > limit))
+            break;
         ran += clock.runUntil(next);
     } while (wall.elapsed() < wallBudgetMs);
-    if (limit >= 0 && clock.pending() == 0 && clock.now() < limit) clock.runUntil(limit);
+    if (limit >= 0 && clock.pending() == 0 && clock.now() < limit)
+        clock.runUntil(limit);
     m_eventLog->flush();
     emit timeAdvanced(clock.now());
     return ran;
@@ -212,7 +222,8 @@ std::size_t LabDocument::runEvents(int wallBudgetMs, engine::SimTime limit) {
 // ---- Document state ----
 
 void LabDocument::setModified(bool modified) {
-    if (m_modified == modified) return;
+    if (m_modified == modified)
+        return;
     m_modified = modified;
     if (m_modified && m_autosaveMs > 0)
         m_autosaveTimer.start();
@@ -222,7 +233,8 @@ void LabDocument::setModified(bool modified) {
 }
 
 void LabDocument::setFilePath(const QString& path) {
-    if (m_filePath == path) return;
+    if (m_filePath == path)
+        return;
     m_filePath = path;
     emit filePathChanged(path);
 }
@@ -240,7 +252,8 @@ void LabDocument::setAutosaveInterval(int ms) {
         return;
     }
     m_autosaveTimer.setInterval(m_autosaveMs);
-    if (m_modified) m_autosaveTimer.start();
+    if (m_modified)
+        m_autosaveTimer.start();
 }
 
 QString LabDocument::recoveryDirectory() {
@@ -249,8 +262,8 @@ QString LabDocument::recoveryDirectory() {
 }
 
 QString LabDocument::recoveryFilePath() const {
-    const QString base =
-        m_filePath.isEmpty() ? QStringLiteral("untitled") : QFileInfo(m_filePath).completeBaseName();
+    const QString base = m_filePath.isEmpty() ? QStringLiteral("untitled")
+                                              : QFileInfo(m_filePath).completeBaseName();
     return recoveryDirectory() + QLatin1Char('/') + base + QStringLiteral(".yaml");
 }
 
@@ -260,7 +273,8 @@ bool LabDocument::writeRecoveryFile(QString* error) {
         setError(error, tr("Cannot create %1").arg(recoveryDirectory()));
         return false;
     }
-    if (!m_lastRecoveryPath.isEmpty() && m_lastRecoveryPath != path) removeRecoveryFile();
+    if (!m_lastRecoveryPath.isEmpty() && m_lastRecoveryPath != path)
+        removeRecoveryFile();
     const std::string text = kRecoveryHeader + m_filePath.toStdString() + "\n" + saveLab(*m_cloud);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -277,7 +291,8 @@ bool LabDocument::writeRecoveryFile(QString* error) {
 }
 
 void LabDocument::removeRecoveryFile() {
-    if (m_lastRecoveryPath.isEmpty()) return;
+    if (m_lastRecoveryPath.isEmpty())
+        return;
     QFile::remove(m_lastRecoveryPath);
     m_lastRecoveryPath.clear();
 }
@@ -289,13 +304,14 @@ QList<RecoveryFile> LabDocument::recoveryFiles() {
         dir.entryInfoList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Time);
     for (const QFileInfo& info : files) {
         QFile f(info.absoluteFilePath());
-        if (!f.open(QIODevice::ReadOnly)) continue;
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
         const QByteArray first = f.readLine();
-        if (!first.startsWith(kRecoveryHeader)) continue;
+        if (!first.startsWith(kRecoveryHeader))
+            continue;
         RecoveryFile r;
         r.path = info.absoluteFilePath();
-        r.originalPath =
-            QString::fromUtf8(first.mid(int(sizeof kRecoveryHeader) - 1)).trimmed();
+        r.originalPath = QString::fromUtf8(first.mid(int(sizeof kRecoveryHeader) - 1)).trimmed();
         r.modified = info.lastModified();
         out.push_back(r);
     }
@@ -313,6 +329,8 @@ bool LabDocument::recover(const RecoveryFile& file, QString* error) {
     return true;
 }
 
-bool LabDocument::discardRecoveryFile(const RecoveryFile& file) { return QFile::remove(file.path); }
+bool LabDocument::discardRecoveryFile(const RecoveryFile& file) {
+    return QFile::remove(file.path);
+}
 
 }  // namespace nlab::model

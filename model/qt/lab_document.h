@@ -35,8 +35,11 @@
 //   isModified() is false right after openSeed(), open(), newLab() and save().
 //   The EventLog is attached to the current lab's bus and cleared on every reset.
 
-#include <functional>
-#include <memory>
+#include "engine/console/shell.h"
+#include "engine/core/result.h"
+#include "engine/core/sim_clock.h"
+#include "model/cloud.h"
+#include "model/qt/event_log.h"
 
 #include <QDateTime>
 #include <QList>
@@ -44,11 +47,8 @@
 #include <QString>
 #include <QTimer>
 
-#include "engine/console/shell.h"
-#include "engine/core/result.h"
-#include "engine/core/sim_clock.h"
-#include "model/cloud.h"
-#include "model/qt/event_log.h"
+#include <functional>
+#include <memory>
 
 namespace nlab::model {
 

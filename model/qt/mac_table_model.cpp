@@ -1,14 +1,14 @@
 #include "model/qt/mac_table_model.h"
 
-#include <algorithm>
-#include <utility>
-
 #include "engine/devices/ovs_bridge.h"
 #include "engine/lab/lab.h"
 #include "engine/net/linux_bridge.h"
 #include "engine/packet/addresses.h"
 #include "model/qt/lab_document.h"
 #include "model/qt/roles.h"
+
+#include <algorithm>
+#include <utility>
 
 namespace nlab::model {
 
@@ -31,9 +31,11 @@ void MacTableModel::setBridge(const QString& node, const QString& bridge) {
 std::vector<MacTableModel::Row> MacTableModel::snapshot() {
     std::vector<Row> rows;
     m_linux = false;
-    if (m_document.isNull()) return rows;
+    if (m_document.isNull())
+        return rows;
     engine::Node* node = m_document->cloud().lab().node(m_node.toStdString());
-    if (node == nullptr) return rows;
+    if (node == nullptr)
+        return rows;
     const std::string name = m_bridge.toStdString();
     if (const engine::OvsBridge* br = node->ovsBridge(name)) {
         for (const engine::MacEntry& e : br->macTable()) {
@@ -71,7 +73,8 @@ void MacTableModel::reload() {
 }
 
 void MacTableModel::refresh() {
-    if (m_document.isNull()) return;
+    if (m_document.isNull())
+        return;
     const engine::SimTime now = m_document->now();
     std::vector<Row> fresh = snapshot();
     auto key = [](const Row& r) { return std::pair(r.vlan, r.mac); };
@@ -96,7 +99,8 @@ void MacTableModel::refresh() {
             if (old.portNo != cur.portNo || old.portName != cur.portName || old.seen != cur.seen ||
                 old.local != cur.local) {
                 old = cur;
-                if (firstChanged < 0) firstChanged = int(i);
+                if (firstChanged < 0)
+                    firstChanged = int(i);
                 lastChanged = int(i);
             }
             ++i;
@@ -111,7 +115,8 @@ void MacTableModel::refresh() {
 }
 
 double MacTableModel::ageSeconds(const Row& row) const {
-    if (row.local || m_document.isNull()) return 0.0;
+    if (row.local || m_document.isNull())
+        return 0.0;
     return double(m_document->now() - row.seen) / double(engine::kSecond);
 }
 
@@ -129,43 +134,66 @@ QVariant MacTableModel::data(const QModelIndex& index, int role) const {
     const Row& row = m_rows[std::size_t(index.row())];
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case PortColumn:
-            return row.portNo == engine::ofp::kLocal ? QStringLiteral("LOCAL")
-                                                     : QString::number(row.portNo);
-        case PortNameColumn: return row.portName;
-        case VlanColumn: return m_linux ? QVariant(QString()) : QVariant(int(row.vlan));
-        case MacColumn: return QString::fromStdString(engine::formatMac(row.mac));
-        case AgeColumn: return row.local ? QString() : QString::number(int(ageSeconds(row)));
-        case LocalColumn: return row.local ? tr("yes") : QString();
-        default: return {};
+            case PortColumn:
+                return row.portNo == engine::ofp::kLocal ? QStringLiteral("LOCAL")
+                                                         : QString::number(row.portNo);
+            case PortNameColumn:
+                return row.portName;
+            case VlanColumn:
+                return m_linux ? QVariant(QString()) : QVariant(int(row.vlan));
+            case MacColumn:
+                return QString::fromStdString(engine::formatMac(row.mac));
+            case AgeColumn:
+                return row.local ? QString() : QString::number(int(ageSeconds(row)));
+            case LocalColumn:
+                return row.local ? tr("yes") : QString();
+            default:
+                return {};
         }
     }
     switch (static_cast<Role>(role)) {
-    case Role::Sort:
-        switch (index.column()) {
-        case PortColumn: return quint64(row.portNo);
-        case VlanColumn: return int(row.vlan);
-        case MacColumn: return quint64(row.mac);
-        case AgeColumn: return ageSeconds(row);
-        case LocalColumn: return row.local;
-        default: return data(index, Qt::DisplayRole);
-        }
-    case Role::Mac: return quint64(row.mac);
-    case Role::AgeSeconds: return ageSeconds(row);
-    default: return {};
+        case Role::Sort:
+            switch (index.column()) {
+                case PortColumn:
+                    return quint64(row.portNo);
+                case VlanColumn:
+                    return int(row.vlan);
+                case MacColumn:
+                    return quint64(row.mac);
+                case AgeColumn:
+                    return ageSeconds(row);
+                case LocalColumn:
+                    return row.local;
+                default:
+                    return data(index, Qt::DisplayRole);
+            }
+        case Role::Mac:
+            return quint64(row.mac);
+        case Role::AgeSeconds:
+            return ageSeconds(row);
+        default:
+            return {};
     }
 }
 
 QVariant MacTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
     switch (section) {
-    case PortColumn: return tr("Port");
-    case PortNameColumn: return tr("Interface");
-    case VlanColumn: return tr("VLAN");
-    case MacColumn: return tr("MAC address");
-    case AgeColumn: return tr("Age (s)");
-    case LocalColumn: return tr("Local");
-    default: return {};
+        case PortColumn:
+            return tr("Port");
+        case PortNameColumn:
+            return tr("Interface");
+        case VlanColumn:
+            return tr("VLAN");
+        case MacColumn:
+            return tr("MAC address");
+        case AgeColumn:
+            return tr("Age (s)");
+        case LocalColumn:
+            return tr("Local");
+        default:
+            return {};
     }
 }
 

@@ -17,14 +17,14 @@
 // Invariants
 //   Rows are sorted by (VLAN, MAC) and unique by it.
 
-#include <cstdint>
-#include <vector>
+#include "engine/core/sim_clock.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>
 #include <QString>
 
-#include "engine/core/sim_clock.h"
+#include <cstdint>
+#include <vector>
 
 namespace nlab::model {
 
@@ -33,8 +33,15 @@ class LabDocument;
 class MacTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column : int { PortColumn, PortNameColumn, VlanColumn, MacColumn, AgeColumn, LocalColumn,
-                        ColumnCount };
+    enum Column : int {
+        PortColumn,
+        PortNameColumn,
+        VlanColumn,
+        MacColumn,
+        AgeColumn,
+        LocalColumn,
+        ColumnCount
+    };
 
     /// The MAC table of bridge 'bridge' on node 'node' of 'document' (which must outlive it).
     MacTableModel(LabDocument* document, const QString& node, const QString& bridge,

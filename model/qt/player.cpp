@@ -1,10 +1,10 @@
 #include "model/qt/player.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "engine/lab/lab.h"
 #include "model/qt/lab_document.h"
+
+#include <algorithm>
+#include <cmath>
 
 namespace nlab::model {
 
@@ -24,7 +24,8 @@ Player::Player(LabDocument* document, QObject* parent) : QObject(parent), m_docu
     connect(&m_timer, &QTimer::timeout, this, &Player::onTimer);
     connect(document, &LabDocument::labReset, this, &Player::onLabReset);
     connect(&document->eventLog(), &EventLog::cleared, this, [this] {
-        if (m_cursor != 0) moveTo(0, false);
+        if (m_cursor != 0)
+            moveTo(0, false);
     });
     const EventLog& log = document->eventLog();
     m_cursor = log.previousHop(log.lastSeq() + 1);
@@ -32,16 +33,22 @@ Player::Player(LabDocument* document, QObject* parent) : QObject(parent), m_docu
 }
 
 const EventRecord* Player::currentRecord() const {
-    if (m_document.isNull() || m_cursor == 0) return nullptr;
+    if (m_document.isNull() || m_cursor == 0)
+        return nullptr;
     return m_document->eventLog().find(m_cursor);
 }
 
-void Player::setTickInterval(int ms) { m_timer.setInterval(std::max(ms, 1)); }
+void Player::setTickInterval(int ms) {
+    m_timer.setInterval(std::max(ms, 1));
+}
 
-void Player::setHopInterval(int ms) { m_hopIntervalMs = std::max(ms, 0); }
+void Player::setHopInterval(int ms) {
+    m_hopIntervalMs = std::max(ms, 0);
+}
 
 void Player::play() {
-    if (isPlaying() || m_document.isNull()) return;
+    if (isPlaying() || m_document.isNull())
+        return;
     m_wall.start();
     m_sinceHopMs = m_hopIntervalMs;  // the first hop may go at once
     m_timer.start();
@@ -49,23 +56,29 @@ void Player::play() {
 }
 
 void Player::pause() {
-    if (!isPlaying()) return;
+    if (!isPlaying())
+        return;
     m_timer.stop();
     emit playingChanged(false);
 }
 
-void Player::toggle() { isPlaying() ? pause() : play(); }
+void Player::toggle() {
+    isPlaying() ? pause() : play();
+}
 
 void Player::setSpeed(double speed) {
-    if (std::isnan(speed)) return;
+    if (std::isnan(speed))
+        return;
     speed = std::max(speed, kMinSpeed);
-    if (speed == m_speed) return;
+    if (speed == m_speed)
+        return;
     m_speed = speed;
     emit speedChanged(m_speed);
 }
 
 void Player::setPlayTime(qint64 time) {
-    if (time == m_playTime) return;
+    if (time == m_playTime)
+        return;
     m_playTime = time;
     emit playTimeChanged(time);
 }
@@ -73,13 +86,15 @@ void Player::setPlayTime(qint64 time) {
 void Player::moveTo(quint64 seq, bool emitHop) {
     m_cursor = seq;
     if (emitHop && !m_document.isNull()) {
-        if (const EventRecord* r = m_document->eventLog().find(seq)) emit hop(*r);
+        if (const EventRecord* r = m_document->eventLog().find(seq))
+            emit hop(*r);
     }
     emit currentEventChanged(seq);
 }
 
 bool Player::step(int maxEvents) {
-    if (m_document.isNull()) return false;
+    if (m_document.isNull())
+        return false;
     EventLog& log = m_document->eventLog();
     std::uint64_t next = log.nextHop(m_cursor);
     if (next == 0) {
@@ -88,13 +103,16 @@ bool Player::step(int maxEvents) {
         int ran = 0;
         while (next == 0 && ran < maxEvents) {
             const engine::SimTime t = clock.nextEventTime();
-            if (t < 0) break;
+            if (t < 0)
+                break;
             ran += int(clock.runUntil(t));
             next = log.nextHop(m_cursor);
         }
-        if (clock.now() != before || ran > 0) m_document->advance(0);  // flush and notify
+        if (clock.now() != before || ran > 0)
+            m_document->advance(0);  // flush and notify
     }
-    if (next == 0) return false;
+    if (next == 0)
+        return false;
     const EventRecord* r = log.find(next);
     setPlayTime(std::max(m_playTime, qint64(r->time)));
     moveTo(next, true);
@@ -102,20 +120,24 @@ bool Player::step(int maxEvents) {
 }
 
 bool Player::stepBack() {
-    if (m_document.isNull()) return false;
+    if (m_document.isNull())
+        return false;
     const EventLog& log = m_document->eventLog();
     const std::uint64_t prev = log.previousHop(m_cursor);
-    if (prev == 0) return false;
+    if (prev == 0)
+        return false;
     setPlayTime(log.find(prev)->time);
     moveTo(prev, false);
     return true;
 }
 
 void Player::skipToEnd() {
-    if (m_document.isNull()) return;
+    if (m_document.isNull())
+        return;
     const EventLog& log = m_document->eventLog();
     const std::uint64_t last = log.previousHop(log.lastSeq() + 1);
-    if (last != 0 && last != m_cursor) moveTo(last, false);
+    if (last != 0 && last != m_cursor)
+        moveTo(last, false);
     setPlayTime(std::max(m_playTime, qint64(m_document->now())));
 }
 
@@ -126,7 +148,8 @@ void Player::onTimer() {
 }
 
 void Player::tick(double wallMs) {
-    if (m_document.isNull()) return;
+    if (m_document.isNull())
+        return;
     EventLog& log = m_document->eventLog();
     if (std::isinf(m_speed)) {
         m_document->runEvents(std::max(1, m_timer.interval() / 2));
@@ -146,7 +169,8 @@ void Player::tick(double wallMs) {
                 target = std::max(double(m_playTime), double(r->time));
                 break;
             }
-            if (m_hopIntervalMs > 0) m_sinceHopMs = 0;
+            if (m_hopIntervalMs > 0)
+                m_sinceHopMs = 0;
             moveTo(next, true);
             continue;
         }
@@ -154,10 +178,12 @@ void Player::tick(double wallMs) {
         if (target < now) {
             // Replaying: cut a long quiet stretch before the next hop (or the lab's time).
             const double until = r != nullptr ? std::min(double(r->time), now) : now;
-            if (until - target > maxIdle) target = until - maxIdle / 2;
+            if (until - target > maxIdle)
+                target = until - maxIdle / 2;
             break;
         }
-        if (advanced || target <= now) break;
+        if (advanced || target <= now)
+            break;
         // Live: the lab catches up with the playhead; new hops may be recorded.
         m_document->advance(engine::SimDuration(target - now));
         advanced = true;

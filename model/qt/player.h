@@ -33,16 +33,16 @@
 //   The cursor is 0 or the sequence number of a hop record. The playhead never exceeds the
 //   lab's time by more than one tick's worth and never goes backwards except by stepBack().
 
-#include <cstdint>
-#include <limits>
+#include "engine/core/sim_clock.h"
+#include "model/qt/event_log.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 
-#include "engine/core/sim_clock.h"
-#include "model/qt/event_log.h"
+#include <cstdint>
+#include <limits>
 
 namespace nlab::model {
 

@@ -1,11 +1,11 @@
 #include "model/qt/port_counter_series.h"
 
-#include <algorithm>
-
 #include "engine/devices/ovs_bridge.h"
 #include "engine/lab/lab.h"
 #include "engine/net/net_device.h"
 #include "model/qt/lab_document.h"
+
+#include <algorithm>
 
 namespace nlab::model {
 
@@ -17,7 +17,8 @@ PortCounterSeries::PortCounterSeries(LabDocument* document, QObject* parent)
 
 int PortCounterSeries::addSource(const CounterSource& source) {
     for (std::size_t i = 0; i < m_series.size(); ++i) {
-        if (m_series[i].source == source) return int(i);
+        if (m_series[i].source == source)
+            return int(i);
     }
     Series s;
     s.source = source;
@@ -29,7 +30,8 @@ int PortCounterSeries::addSource(const CounterSource& source) {
 }
 
 void PortCounterSeries::removeSource(int index) {
-    if (index < 0 || index >= int(m_series.size())) return;
+    if (index < 0 || index >= int(m_series.size()))
+        return;
     m_series.erase(m_series.begin() + index);
     emit sourcesChanged();
 }
@@ -41,18 +43,21 @@ void PortCounterSeries::clearSources() {
 
 QList<CounterSource> PortCounterSeries::sources() const {
     QList<CounterSource> out;
-    for (const Series& s : m_series) out << s.source;
+    for (const Series& s : m_series)
+        out << s.source;
     return out;
 }
 
 const std::vector<CounterSample>& PortCounterSeries::samples(int index) const {
     static const std::vector<CounterSample> kNone;
-    if (index < 0 || index >= int(m_series.size())) return kNone;
+    if (index < 0 || index >= int(m_series.size()))
+        return kNone;
     return m_series[std::size_t(index)].samples;
 }
 
 bool PortCounterSeries::sourceExists(int index) const {
-    if (index < 0 || index >= int(m_series.size())) return false;
+    if (index < 0 || index >= int(m_series.size()))
+        return false;
     Counters c;
     return read(m_series[std::size_t(index)].source, c);
 }
@@ -71,14 +76,17 @@ void PortCounterSeries::setCapacity(std::size_t capacity) {
 }
 
 bool PortCounterSeries::read(const CounterSource& source, Counters& out) const {
-    if (m_document.isNull()) return false;
+    if (m_document.isNull())
+        return false;
     engine::Node* node = m_document->cloud().lab().node(source.node.toStdString());
-    if (node == nullptr) return false;
+    if (node == nullptr)
+        return false;
     const std::string name = source.device.toStdString();
     const engine::NetDevice* dev = node->device(name);
     if (dev == nullptr) {
         for (engine::NetNamespace* ns : node->namespaces()) {
-            if ((dev = node->device(name, ns)) != nullptr) break;
+            if ((dev = node->device(name, ns)) != nullptr)
+                break;
         }
     }
     if (dev != nullptr) {
@@ -96,7 +104,8 @@ bool PortCounterSeries::read(const CounterSource& source, Counters& out) const {
 }
 
 void PortCounterSeries::sample() {
-    if (m_document.isNull()) return;
+    if (m_document.isNull())
+        return;
     const engine::SimTime now = m_document->now();
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         Series& s = m_series[i];
@@ -115,7 +124,8 @@ void PortCounterSeries::sample() {
             continue;
         }
         const engine::SimDuration elapsed = now - s.baselineTime;
-        if (elapsed < m_interval) continue;
+        if (elapsed < m_interval)
+            continue;
         const double secs = double(elapsed) / double(engine::kSecond);
         CounterSample sample;
         sample.time = now;
@@ -124,7 +134,8 @@ void PortCounterSeries::sample() {
         sample.rxBytes = double(c.rxBytes - s.baseline.rxBytes) / secs;
         sample.txBytes = double(c.txBytes - s.baseline.txBytes) / secs;
         s.samples.push_back(sample);
-        if (s.samples.size() > m_capacity) s.samples.erase(s.samples.begin());
+        if (s.samples.size() > m_capacity)
+            s.samples.erase(s.samples.begin());
         s.baseline = c;
         s.baselineTime = now;
         emit sampleAdded(int(i));

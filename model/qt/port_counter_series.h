@@ -25,15 +25,15 @@
 //   Sample times strictly increase within a series; rates are never negative (a counter that
 //   went backwards, e.g. a re-created device, restarts the baseline without a sample).
 
-#include <cstdint>
-#include <vector>
+#include "engine/core/sim_clock.h"
 
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 
-#include "engine/core/sim_clock.h"
+#include <cstdint>
+#include <vector>
 
 namespace nlab::model {
 
@@ -41,11 +41,11 @@ class LabDocument;
 
 /// One sample of one device.
 struct CounterSample {
-    qint64 time = 0;        ///< Virtual time (ns) at the end of the sampled period.
-    double rxPackets = 0;   ///< Packets per second received.
-    double txPackets = 0;   ///< Packets per second sent.
-    double rxBytes = 0;     ///< Bytes per second received.
-    double txBytes = 0;     ///< Bytes per second sent.
+    qint64 time = 0;       ///< Virtual time (ns) at the end of the sampled period.
+    double rxPackets = 0;  ///< Packets per second received.
+    double txPackets = 0;  ///< Packets per second sent.
+    double rxBytes = 0;    ///< Bytes per second received.
+    double txBytes = 0;    ///< Bytes per second sent.
 };
 
 /// A device to chart.

@@ -30,19 +30,19 @@ enum class Role : int {
     ObjectId,    ///< QString id (group rows: the group's name, e.g. "networks").
 
     // ---- FlowTableModel ----
-    JustAdded,        ///< bool: the rule appeared within FlowTableModel::flashDuration().
-    AddedAt,          ///< qint64: virtual time (ns) the row appeared in the model.
-    Expiring,         ///< double in [0, 1]: remaining fraction of the timeout that runs out
-                      ///  first (1.0 when the rule has no timeout).
-    RemainingSeconds, ///< double: seconds until the rule expires (-1 when it never does).
-    Learned,          ///< bool: installed or last refreshed by a learn action.
-    FlowId,           ///< quint64: the rule's id in its table (unique per table).
-    FlowText,         ///< QString: the rule as `ovs-ofctl --no-stats dump-flows` prints it.
-    TableId,          ///< int: the rule's table.
+    JustAdded,         ///< bool: the rule appeared within FlowTableModel::flashDuration().
+    AddedAt,           ///< qint64: virtual time (ns) the row appeared in the model.
+    Expiring,          ///< double in [0, 1]: remaining fraction of the timeout that runs out
+                       ///  first (1.0 when the rule has no timeout).
+    RemainingSeconds,  ///< double: seconds until the rule expires (-1 when it never does).
+    Learned,           ///< bool: installed or last refreshed by a learn action.
+    FlowId,            ///< quint64: the rule's id in its table (unique per table).
+    FlowText,          ///< QString: the rule as `ovs-ofctl --no-stats dump-flows` prints it.
+    TableId,           ///< int: the rule's table.
 
     // ---- MacTableModel ----
-    Mac,              ///< quint64: the MAC address (host order).
-    AgeSeconds,       ///< double: seconds since the MAC was last seen (0 for local entries).
+    Mac,         ///< quint64: the MAC address (host order).
+    AgeSeconds,  ///< double: seconds since the MAC was last seen (0 for local entries).
 
     // ---- EventListModel / EventLog ----
     Sequence,   ///< quint64: the record's sequence number in the EventLog.
@@ -54,12 +54,14 @@ enum class Role : int {
 };
 
 /// As an int, for QAbstractItemModel::data().
-constexpr int roleId(Role r) { return static_cast<int>(r); }
+constexpr int roleId(Role r) {
+    return static_cast<int>(r);
+}
 
 /// The kinds of rows of the TenantTreeModel.
 enum class ObjectKind : int {
-    Group,       ///< A heading row ("Hosts", "Networks", ...); id = group key.
-    Host,        ///< id = host name.
+    Group,  ///< A heading row ("Hosts", "Networks", ...); id = group key.
+    Host,   ///< id = host name.
     Network,
     Subnet,
     Port,

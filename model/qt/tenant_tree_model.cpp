@@ -1,9 +1,9 @@
 #include "model/qt/tenant_tree_model.h"
 
-#include <algorithm>
-
 #include "model/qt/lab_document.h"
 #include "model/tenant.h"
+
+#include <algorithm>
 
 namespace nlab::model {
 
@@ -35,20 +35,27 @@ struct TenantTreeModel::Item {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QString portName(const Port& p) {
-    if (!p.name.empty()) return qs(p.name);
-    if (p.deviceOwner == owner::kRouterInterface) return qs(p.deviceName("qr-"));
-    if (p.deviceOwner == owner::kRouterGateway) return qs(p.deviceName("qg-"));
+    if (!p.name.empty())
+        return qs(p.name);
+    if (p.deviceOwner == owner::kRouterInterface)
+        return qs(p.deviceName("qr-"));
+    if (p.deviceOwner == owner::kRouterGateway)
+        return qs(p.deviceName("qg-"));
     return qs(p.deviceName("tap"));
 }
 
 QString portDetail(const Port& p) {
     QStringList parts;
-    for (const FixedIp& ip : p.fixedIps) parts << qs(ip.ipAddress.toString());
+    for (const FixedIp& ip : p.fixedIps)
+        parts << qs(ip.ipAddress.toString());
     parts << qs(p.macAddress.toString());
-    if (!p.deviceOwner.empty()) parts << qs(p.deviceOwner);
+    if (!p.deviceOwner.empty())
+        parts << qs(p.deviceOwner);
     return parts.join(QStringLiteral(", "));
 }
 
@@ -87,15 +94,19 @@ std::unique_ptr<TenantTreeModel::Item> TenantTreeModel::build(const TenantState&
             detail += QLatin1Char(' ') + qs(n.physicalNetwork);
         else
             detail += QLatin1Char(' ') + QString::number(n.segmentationId);
-        if (n.external) detail += tr(", external");
+        if (n.external)
+            detail += tr(", external");
         Item* net = networks->add(ObjectKind::Network, qs(id), qs(n.name), detail);
         for (const Subnet* s : state.subnetsOf(id)) {
             QString sd = qs(s->cidr.toString());
-            if (s->gatewayIp) sd += tr(", gateway %1").arg(qs(s->gatewayIp->toString()));
-            if (s->enableDhcp) sd += tr(", DHCP");
+            if (s->gatewayIp)
+                sd += tr(", gateway %1").arg(qs(s->gatewayIp->toString()));
+            if (s->enableDhcp)
+                sd += tr(", DHCP");
             net->add(ObjectKind::Subnet, qs(s->id), qs(s->name), sd);
         }
-        for (const Port* p : state.portsOf(id)) addPort(net, *p);
+        for (const Port* p : state.portsOf(id))
+            addPort(net, *p);
     }
     for (const auto& [id, r] : state.routers) {
         QString detail;
@@ -103,21 +114,23 @@ std::unique_ptr<TenantTreeModel::Item> TenantTreeModel::build(const TenantState&
             detail = tr("gateway %1").arg(qs(gw->name));
         Item* router = routers->add(ObjectKind::Router, qs(id), qs(r.name), detail);
         for (const std::string& pid : r.interfacePortIds) {
-            if (const Port* p = state.port(pid)) addPort(router, *p);
+            if (const Port* p = state.port(pid))
+                addPort(router, *p);
         }
-        if (const Port* p = state.port(r.gatewayPortId)) addPort(router, *p);
+        if (const Port* p = state.port(r.gatewayPortId))
+            addPort(router, *p);
     }
     for (const auto& [id, inst] : state.instances) {
         Item* item = instances->add(ObjectKind::Instance, qs(id), qs(inst.name),
                                     tr("on %1").arg(qs(inst.hostId)));
         for (const std::string& pid : inst.portIds) {
-            if (const Port* p = state.port(pid)) addPort(item, *p);
+            if (const Port* p = state.port(pid))
+                addPort(item, *p);
         }
     }
     for (const auto& [id, f] : state.floatingIps) {
-        const QString detail = f.fixedIpAddress
-                                   ? tr("to %1").arg(qs(f.fixedIpAddress->toString()))
-                                   : tr("not associated");
+        const QString detail = f.fixedIpAddress ? tr("to %1").arg(qs(f.fixedIpAddress->toString()))
+                                                : tr("not associated");
         fips->add(ObjectKind::FloatingIp, qs(id), qs(f.floatingIpAddress.toString()), detail);
     }
     return root;
@@ -130,7 +143,8 @@ void TenantTreeModel::reload() {
 }
 
 void TenantTreeModel::refresh() {
-    if (m_document.isNull()) return;
+    if (m_document.isNull())
+        return;
     std::unique_ptr<Item> fresh = build(m_document->cloud().state());
     merge(*m_root, *fresh, {});
 }
@@ -145,7 +159,8 @@ void TenantTreeModel::merge(Item& shown, Item& fresh, const QModelIndex& shownIn
             if (s.name != b[i]->name || s.detail != b[i]->detail) {
                 s.name = b[i]->name;
                 s.detail = b[i]->detail;
-                emit dataChanged(index(int(i), 0, shownIndex), index(int(i), ColumnCount - 1, shownIndex));
+                emit dataChanged(index(int(i), 0, shownIndex),
+                                 index(int(i), ColumnCount - 1, shownIndex));
             }
             merge(s, *b[i], index(int(i), 0, shownIndex));
             ++i;
@@ -179,20 +194,24 @@ TenantTreeModel::Item* TenantTreeModel::itemAt(const QModelIndex& index) const {
 }
 
 QModelIndex TenantTreeModel::indexFor(const Item* item, int column) const {
-    if (item == nullptr || item == m_root.get()) return {};
+    if (item == nullptr || item == m_root.get())
+        return {};
     return createIndex(item->row, column, const_cast<Item*>(item));
 }
 
 ObjectRef TenantTreeModel::objectAt(const QModelIndex& index) {
-    if (!index.isValid()) return {};
+    if (!index.isValid())
+        return {};
     return index.data(roleId(Role::Object)).value<ObjectRef>();
 }
 
 void TenantTreeModel::collect(const Item& item, const ObjectRef& ref, QModelIndexList& out,
                               bool firstOnly) const {
     for (const auto& child : item.children) {
-        if (firstOnly && !out.isEmpty()) return;
-        if (child->ref == ref) out << indexFor(child.get());
+        if (firstOnly && !out.isEmpty())
+            return;
+        if (child->ref == ref)
+            out << indexFor(child.get());
         collect(*child, ref, out, firstOnly);
     }
 }
@@ -210,55 +229,75 @@ QModelIndexList TenantTreeModel::indexesOf(const ObjectRef& ref) const {
 }
 
 QModelIndex TenantTreeModel::index(int row, int column, const QModelIndex& parent) const {
-    if (!hasIndex(row, column, parent)) return {};
+    if (!hasIndex(row, column, parent))
+        return {};
     const Item* p = itemAt(parent);
     return createIndex(row, column, p->children[std::size_t(row)].get());
 }
 
 QModelIndex TenantTreeModel::parent(const QModelIndex& child) const {
-    if (!child.isValid()) return {};
+    if (!child.isValid())
+        return {};
     const Item* item = itemAt(child);
     return indexFor(item->parent);
 }
 
 int TenantTreeModel::rowCount(const QModelIndex& parent) const {
-    if (parent.isValid() && parent.column() != 0) return 0;
+    if (parent.isValid() && parent.column() != 0)
+        return 0;
     return int(itemAt(parent)->children.size());
 }
 
-int TenantTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int TenantTreeModel::columnCount(const QModelIndex&) const {
+    return ColumnCount;
+}
 
 QVariant TenantTreeModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
     const Item* item = itemAt(index);
     switch (role) {
-    case Qt::DisplayRole:
-    case Qt::ToolTipRole:
-        switch (index.column()) {
-        case NameColumn: return item->name;
-        case DetailColumn: return item->detail;
-        case IdColumn:
-            return item->ref.kind == ObjectKind::Group ? QString() : item->ref.id;
-        default: return {};
-        }
-    default: break;
+        case Qt::DisplayRole:
+        case Qt::ToolTipRole:
+            switch (index.column()) {
+                case NameColumn:
+                    return item->name;
+                case DetailColumn:
+                    return item->detail;
+                case IdColumn:
+                    return item->ref.kind == ObjectKind::Group ? QString() : item->ref.id;
+                default:
+                    return {};
+            }
+        default:
+            break;
     }
     switch (static_cast<Role>(role)) {
-    case Role::Sort: return data(index, Qt::DisplayRole);
-    case Role::Object: return QVariant::fromValue(item->ref);
-    case Role::ObjectKind: return int(item->ref.kind);
-    case Role::ObjectId: return item->ref.id;
-    default: return {};
+        case Role::Sort:
+            return data(index, Qt::DisplayRole);
+        case Role::Object:
+            return QVariant::fromValue(item->ref);
+        case Role::ObjectKind:
+            return int(item->ref.kind);
+        case Role::ObjectId:
+            return item->ref.id;
+        default:
+            return {};
     }
 }
 
 QVariant TenantTreeModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
     switch (section) {
-    case NameColumn: return tr("Name");
-    case DetailColumn: return tr("Details");
-    case IdColumn: return tr("ID");
-    default: return {};
+        case NameColumn:
+            return tr("Name");
+        case DetailColumn:
+            return tr("Details");
+        case IdColumn:
+            return tr("ID");
+        default:
+            return {};
     }
 }
 

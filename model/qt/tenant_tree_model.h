@@ -26,13 +26,13 @@
 //   Within one parent no two children have the same ObjectRef. Group rows are always present,
 //   in the order above.
 
-#include <memory>
-#include <vector>
+#include "model/qt/roles.h"
 
 #include <QAbstractItemModel>
 #include <QPointer>
 
-#include "model/qt/roles.h"
+#include <memory>
+#include <vector>
 
 namespace nlab::model {
 
@@ -76,7 +76,8 @@ private:
     void merge(Item& shown, Item& fresh, const QModelIndex& shownIndex);
     QModelIndex indexFor(const Item* item, int column = 0) const;
     Item* itemAt(const QModelIndex& index) const;
-    void collect(const Item& item, const ObjectRef& ref, QModelIndexList& out, bool firstOnly) const;
+    void collect(const Item& item, const ObjectRef& ref, QModelIndexList& out,
+                 bool firstOnly) const;
 
     QPointer<LabDocument> m_document;
     std::unique_ptr<Item> m_root;

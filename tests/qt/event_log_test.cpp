@@ -2,15 +2,16 @@
 // their summaries and nodes, learned rules, drops, MACs), the bound, batched notification,
 // and the Player's step, step back, ticks, pacing and fast mode.
 
-#include <QSignalSpy>
-#include <QtTest>
+#include "model/qt/event_log.h"
 
 #include "engine/core/events.h"
 #include "engine/flow/flow_table.h"
 #include "engine/lab/lab.h"
-#include "model/qt/event_log.h"
 #include "model/qt/lab_document.h"
 #include "model/qt/player.h"
+
+#include <QSignalSpy>
+#include <QtTest>
 
 using nlab::engine::kMillisecond;
 using nlab::engine::kSecond;
@@ -49,8 +50,14 @@ std::vector<std::uint8_t> ipv4(std::uint8_t proto, std::vector<std::uint8_t> l4)
 }
 
 std::vector<std::uint8_t> udp(std::uint16_t src, std::uint16_t dst) {
-    return {std::uint8_t(src >> 8), std::uint8_t(src), std::uint8_t(dst >> 8), std::uint8_t(dst),
-            0, 8, 0, 0};
+    return {std::uint8_t(src >> 8),
+            std::uint8_t(src),
+            std::uint8_t(dst >> 8),
+            std::uint8_t(dst),
+            0,
+            8,
+            0,
+            0};
 }
 
 QString runOk(LabDocument& doc, const char* context, const char* line) {
@@ -124,7 +131,8 @@ void EventLogTest::recordsThePingOnBothNodes() {
     int networkRecords = 0;
     for (std::size_t i = 0; i < log.size(); ++i) {
         const EventRecord& r = log.at(i);
-        if (r.node == "network") ++networkRecords;
+        if (r.node == "network")
+            ++networkRecords;
         if (r.kind == EventKind::FlowAdded && r.node == "compute" && r.flow == kLearnedGateway &&
             learned == nullptr)
             learned = &r;
@@ -199,7 +207,8 @@ void EventLogTest::sequenceAndTimeOrder() {
         QCOMPARE(log.at(i).seq, std::uint64_t(i + 1));
         QCOMPARE(log.find(i + 1), &log.at(i));
         QVERIFY(log.at(i).time >= before && log.at(i).time <= doc.now());
-        if (i > 0) QVERIFY(log.at(i).time >= log.at(i - 1).time);
+        if (i > 0)
+            QVERIFY(log.at(i).time >= log.at(i - 1).time);
     }
     QVERIFY(log.find(0) == nullptr);
     QVERIFY(log.find(log.lastSeq() + 1) == nullptr);
@@ -207,7 +216,8 @@ void EventLogTest::sequenceAndTimeOrder() {
     const std::uint64_t first = log.nextHop(0);
     QVERIFY(first != 0);
     QVERIFY(log.find(first)->isHop());
-    for (std::uint64_t s = 1; s < first; ++s) QVERIFY(!log.find(s)->isHop());
+    for (std::uint64_t s = 1; s < first; ++s)
+        QVERIFY(!log.find(s)->isHop());
     const std::uint64_t last = log.previousHop(log.lastSeq() + 1);
     QVERIFY(log.find(last)->isHop());
     QCOMPARE(log.nextHop(last), std::uint64_t(0));
@@ -388,7 +398,8 @@ void EventLogTest::playerReplaysRecordedHopsBeforeAdvancing() {
     while (player.playTime() < labTime && ticks < 10000) {
         player.tick(1.0);
         ++ticks;
-        if (player.playTime() < labTime) QCOMPARE(doc.now(), labTime);
+        if (player.playTime() < labTime)
+            QCOMPARE(doc.now(), labTime);
     }
     QVERIFY(ticks < 10000);
     // Once caught up, every hop recorded so far has been replayed, in order, none twice.
@@ -397,7 +408,8 @@ void EventLogTest::playerReplaysRecordedHopsBeforeAdvancing() {
     QCOMPARE(player.cursor(), quint64(log.previousHop(log.lastSeq() + 1)));
     int expected = 0;
     for (std::size_t i = 0; i < log.size(); ++i) {
-        if (log.at(i).isHop()) ++expected;
+        if (log.at(i).isHop())
+            ++expected;
     }
     QVERIFY(expected > 20);
     QCOMPARE(hops.count(), expected);

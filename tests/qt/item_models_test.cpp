@@ -3,12 +3,6 @@
 // leaves 300 s later), MacTableModel (Linux bridge FDB, NORMAL table), EventListModel and its
 // filter proxy, TenantTreeModel (incremental edits), and PortCounterSeries.
 
-#include <QAbstractItemModelTester>
-#include <QSignalSpy>
-#include <QtTest>
-
-#include <cmath>
-
 #include "engine/devices/ovs_bridge.h"
 #include "engine/flow/ofctl_format.h"
 #include "engine/lab/lab.h"
@@ -21,6 +15,12 @@
 #include "model/qt/port_counter_series.h"
 #include "model/qt/roles.h"
 #include "model/qt/tenant_tree_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <cmath>
 
 using nlab::engine::kSecond;
 using nlab::model::Cloud;
@@ -56,7 +56,8 @@ QString cell(const QAbstractItemModel& m, int row, int column, const QModelIndex
 int findRow(const QAbstractItemModel& m, int column, const QString& text,
             const QModelIndex& parent = {}) {
     for (int r = 0; r < m.rowCount(parent); ++r) {
-        if (cell(m, r, column, parent) == text) return r;
+        if (cell(m, r, column, parent) == text)
+            return r;
     }
     return -1;
 }
@@ -70,9 +71,8 @@ void ping(LabDocument& doc, const char* vm, const char* target, int count = 1) {
 const nlab::engine::FlowEntry* learnedEntry(LabDocument& doc) {
     const nlab::engine::OvsBridge* br = doc.cloud().lab().node("compute")->ovsBridge("br-tun");
     for (const nlab::engine::FlowEntry* e : br->findTable(20)->entries()) {
-        if (e->spec.priority == 1 &&
-            QString::fromStdString(nlab::engine::formatMatch(e->spec.match)) ==
-                QLatin1String(kLearnedMatch))
+        if (e->spec.priority == 1 && QString::fromStdString(nlab::engine::formatMatch(
+                                         e->spec.match)) == QLatin1String(kLearnedMatch))
             return e;
     }
     return nullptr;
@@ -168,11 +168,11 @@ void ItemModelsTest::flowTableLearnsAndForgets() {
     // Still there 1 ns before the hard timeout, gone at it.
     doc.advance(modified + 300 * kSecond - 1 - doc.now());
     QVERIFY(findRow(model, FlowTableModel::MatchColumn, QLatin1String(kLearnedMatch)) >= 0);
-    QCOMPARE(model.index(findRow(model, FlowTableModel::MatchColumn, QLatin1String(kLearnedMatch)),
-                         0)
-                 .data(roleId(Role::Expiring))
-                 .toDouble(),
-             1.0 / double(kSecond) / 300.0);  // 1 ns of 300 s left
+    QCOMPARE(
+        model.index(findRow(model, FlowTableModel::MatchColumn, QLatin1String(kLearnedMatch)), 0)
+            .data(roleId(Role::Expiring))
+            .toDouble(),
+        1.0 / double(kSecond) / 300.0);  // 1 ns of 300 s left
     const int removedBefore = removed.count();
     doc.advance(1);
     QCOMPARE(findRow(model, FlowTableModel::MatchColumn, QLatin1String(kLearnedMatch)), -1);
@@ -250,7 +250,8 @@ void ItemModelsTest::macTableOfALinuxBridge() {
     };
     for (int r = 0; r < 5; ++r) {
         for (int c = 0; c < MacTableModel::ColumnCount; ++c) {
-            if (expected[r][c] == QLatin1String("?")) continue;  // age, checked below
+            if (expected[r][c] == QLatin1String("?"))
+                continue;  // age, checked below
             QCOMPARE(cell(model, r, c), expected[r][c]);
         }
     }
@@ -332,9 +333,11 @@ void ItemModelsTest::eventListFollowsTheLog() {
     QCOMPARE(cell(model, request, EventListModel::PortColumn), QStringLiteral("qvo8cbe7bb6-18"));
     QCOMPARE(cell(model, request, EventListModel::KindColumn), QStringLiteral("Received"));
     QCOMPARE(cell(model, request, EventListModel::ProtocolColumn), QStringLiteral("ICMP"));
-    QCOMPARE(cell(model, request, EventListModel::InfoColumn), QString::fromStdString(rec->summary));
+    QCOMPARE(cell(model, request, EventListModel::InfoColumn),
+             QString::fromStdString(rec->summary));
     QCOMPARE(model.index(request, 0).data(roleId(Role::Sequence)).toULongLong(), rec->seq);
-    QCOMPARE(model.index(request, 0).data(roleId(Role::Node)).toString(), QStringLiteral("compute"));
+    QCOMPARE(model.index(request, 0).data(roleId(Role::Node)).toString(),
+             QStringLiteral("compute"));
     QCOMPARE(EventListModel::timeText(61'000'125'000), QStringLiteral("61.000125"));
 
     // Dropping the oldest records removes rows at the top.
@@ -369,7 +372,8 @@ void ItemModelsTest::eventFilterByProtocolNodeAndKind() {
     QCOMPARE(proxy.rowCount(), int(log.size()));
     auto count = [&](auto pred) {
         int n = 0;
-        for (std::size_t i = 0; i < log.size(); ++i) n += pred(log.at(i)) ? 1 : 0;
+        for (std::size_t i = 0; i < log.size(); ++i)
+            n += pred(log.at(i)) ? 1 : 0;
         return n;
     };
     proxy.setProtocolMask(1u << int(FrameProtocol::Icmp));
@@ -381,23 +385,25 @@ void ItemModelsTest::eventFilterByProtocolNodeAndKind() {
                  QStringLiteral("ICMP"));
     proxy.setProtocolEnabled(FrameProtocol::Arp, true);
     QVERIFY(proxy.isProtocolEnabled(FrameProtocol::Arp));
-    QCOMPARE(proxy.rowCount(), icmp + count([](const auto& r) {
-                                   return r.protocol == FrameProtocol::Arp;
-                               }));
+    QCOMPARE(proxy.rowCount(),
+             icmp + count([](const auto& r) { return r.protocol == FrameProtocol::Arp; }));
     proxy.setProtocolMask(EventFilterProxyModel::kAllProtocols);
     proxy.setNodeFilter(QStringLiteral("network"));
     const int network = count([](const auto& r) { return r.node == "network"; });
     QVERIFY(network > 0);
     QCOMPARE(proxy.rowCount(), network);
     proxy.setHopsOnly(true);
-    QCOMPARE(proxy.rowCount(), count([](const auto& r) { return r.node == "network" && r.isHop(); }));
+    QCOMPARE(proxy.rowCount(),
+             count([](const auto& r) { return r.node == "network" && r.isHop(); }));
     proxy.setNodeFilter(QString());
     proxy.setHopsOnly(false);
     proxy.setProtocolEnabled(FrameProtocol::Other, false);
-    QCOMPARE(proxy.rowCount(), count([](const auto& r) { return r.protocol != FrameProtocol::Other; }));
+    QCOMPARE(proxy.rowCount(),
+             count([](const auto& r) { return r.protocol != FrameProtocol::Other; }));
     // New records pass through the filter as they arrive.
     ping(doc, "instance1", "10.10.10.1");
-    QCOMPARE(proxy.rowCount(), count([](const auto& r) { return r.protocol != FrameProtocol::Other; }));
+    QCOMPARE(proxy.rowCount(),
+             count([](const auto& r) { return r.protocol != FrameProtocol::Other; }));
 }
 
 void ItemModelsTest::tenantTreeShowsTheSeed() {
@@ -417,12 +423,15 @@ void ItemModelsTest::tenantTreeShowsTheSeed() {
     QCOMPARE(model.rowCount(model.index(2, 0)), int(state.routers.size()));
     QCOMPARE(model.rowCount(model.index(3, 0)), int(state.instances.size()));
     QCOMPARE(model.rowCount(model.index(4, 0)), int(state.floatingIps.size()));
-    QCOMPARE(cell(model, 0, 1, model.index(0, 0)), QStringLiteral("network node, data 10.10.100.139"));
-    QCOMPARE(cell(model, 1, 1, model.index(0, 0)), QStringLiteral("compute node, data 10.10.100.140"));
+    QCOMPARE(cell(model, 0, 1, model.index(0, 0)),
+             QStringLiteral("network node, data 10.10.100.139"));
+    QCOMPARE(cell(model, 1, 1, model.index(0, 0)),
+             QStringLiteral("compute node, data 10.10.100.140"));
 
     const auto* private1 = state.network("private1");
     QVERIFY(private1 != nullptr);
-    const QModelIndex net = model.indexOf({ObjectKind::Network, QString::fromStdString(private1->id)});
+    const QModelIndex net =
+        model.indexOf({ObjectKind::Network, QString::fromStdString(private1->id)});
     QVERIFY(net.isValid());
     QCOMPARE(net.data().toString(), QStringLiteral("private1"));
     QCOMPARE(model.index(net.row(), TenantTreeModel::DetailColumn, net.parent()).data().toString(),
@@ -436,8 +445,8 @@ void ItemModelsTest::tenantTreeShowsTheSeed() {
     QCOMPARE(subnet.data(roleId(Role::ObjectKind)).toInt(), int(ObjectKind::Subnet));
     QCOMPARE(model.index(0, TenantTreeModel::DetailColumn, net).data().toString(),
              QStringLiteral("10.10.10.0/24, gateway 10.10.10.1, DHCP"));
-    QCOMPARE(model.rowCount(net), int(state.subnetsOf(private1->id).size() +
-                                      state.portsOf(private1->id).size()));
+    QCOMPARE(model.rowCount(net),
+             int(state.subnetsOf(private1->id).size() + state.portsOf(private1->id).size()));
 
     // instance1's NIC appears under its network and under the instance.
     const auto* instance1 = state.instance("instance1");
@@ -445,7 +454,8 @@ void ItemModelsTest::tenantTreeShowsTheSeed() {
     const QModelIndex inst =
         model.indexOf({ObjectKind::Instance, QString::fromStdString(instance1->id)});
     QCOMPARE(inst.data().toString(), QStringLiteral("instance1"));
-    QCOMPARE(model.index(inst.row(), 1, inst.parent()).data().toString(), QStringLiteral("on compute"));
+    QCOMPARE(model.index(inst.row(), 1, inst.parent()).data().toString(),
+             QStringLiteral("on compute"));
     QCOMPARE(model.rowCount(inst), 1);
     const QModelIndex nic = model.index(0, 0, inst);
     QCOMPARE(nic.data().toString(), QStringLiteral("tap8cbe7bb6-18"));
@@ -482,7 +492,8 @@ void ItemModelsTest::tenantTreeUpdatesIncrementally() {
                    nlab::model::NetworkRequest r;
                    r.name = "net-a";
                    auto n = c.createNetwork(r);
-                   if (!n) return n.error();
+                   if (!n)
+                       return n.error();
                    netId = n.value()->id;
                    return {};
                })
@@ -498,7 +509,8 @@ void ItemModelsTest::tenantTreeUpdatesIncrementally() {
                    r.cidr = "10.20.0.0/24";
                    r.name = "sub-a";
                    auto s = c.createSubnet(r);
-                   if (!s) return s.error();
+                   if (!s)
+                       return s.error();
                    return {};
                })
                 .ok());
@@ -507,7 +519,8 @@ void ItemModelsTest::tenantTreeUpdatesIncrementally() {
     QCOMPARE(model.rowCount(netRow), 2);
     QCOMPARE(cell(model, 0, 0, netRow), QStringLiteral("sub-a"));
     QCOMPARE(cell(model, 0, 1, netRow), QStringLiteral("10.20.0.0/24, gateway 10.20.0.1, DHCP"));
-    QCOMPARE(model.index(1, 0, netRow).data(roleId(Role::ObjectKind)).toInt(), int(ObjectKind::Port));
+    QCOMPARE(model.index(1, 0, netRow).data(roleId(Role::ObjectKind)).toInt(),
+             int(ObjectKind::Port));
     QCOMPARE(reset.count(), 0);
     // Deleting the network removes its row.
     const int removedBefore = removed.count();

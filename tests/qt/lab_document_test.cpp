@@ -1,13 +1,14 @@
 // LabDocument: new/seed/open/save with the modified flag and its signals, located load
 // errors, atomic save, edits and console commands (topology, time), and the recovery file.
 
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QtTest>
+#include "model/qt/lab_document.h"
 
 #include "engine/lab/lab.h"
 #include "model/lab_file.h"
-#include "model/qt/lab_document.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
 
 using nlab::engine::kSecond;
 using nlab::model::Cloud;
@@ -19,7 +20,8 @@ namespace {
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
     return f.readAll();
 }
 
@@ -33,7 +35,8 @@ nlab::engine::Status createNetwork(Cloud& cloud, const std::string& name) {
     NetworkRequest r;
     r.name = name;
     auto result = cloud.createNetwork(r);
-    if (!result) return result.error();
+    if (!result)
+        return result.error();
     return {};
 }
 
@@ -158,7 +161,8 @@ void LabDocumentTest::failedEditChangesNothing() {
         r.network = "no-such-network";
         r.cidr = "10.1.0.0/24";
         auto result = c.createSubnet(r);
-        if (!result) return result.error();
+        if (!result)
+            return result.error();
         return {};
     });
     QVERIFY(!status.ok());
@@ -167,7 +171,8 @@ void LabDocumentTest::failedEditChangesNothing() {
     QCOMPARE(topology.count(), 0);
     // A failure after a change still reports the change.
     const auto partial = doc.edit([](Cloud& c) -> nlab::engine::Status {
-        if (auto s = createNetwork(c, "net-a"); !s) return s;
+        if (auto s = createNetwork(c, "net-a"); !s)
+            return s;
         return nlab::engine::Status::fail(nlab::engine::ErrorCode::InvalidArgument, "second step");
     });
     QCOMPARE(partial.error().message, std::string("second step"));
@@ -195,7 +200,8 @@ void LabDocumentTest::saveThenOpenRoundTrips() {
     const std::string saved = nlab::model::saveLab(doc.cloud());
     QCOMPARE(readAll(path), QByteArray::fromStdString(saved));
     // No temporary file is left beside it.
-    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("two-networks.yaml")});
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+             QStringList{QStringLiteral("two-networks.yaml")});
 
     LabDocument other;
     QSignalSpy reset(&other, &LabDocument::labReset);
@@ -316,8 +322,8 @@ void LabDocumentTest::recoveryFileWrittenWhileModifiedAndRemovedOnSave() {
     QVERIFY(doc.edit([](Cloud& c) { return createNetwork(c, "net-r"); }).ok());
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(recovery), 2000);
     const QByteArray text = readAll(recovery);
-    QVERIFY(text.startsWith("# neutronlab-recovery: " + QFileInfo(path).absoluteFilePath().toUtf8() +
-                            "\n"));
+    QVERIFY(text.startsWith(
+        "# neutronlab-recovery: " + QFileInfo(path).absoluteFilePath().toUtf8() + "\n"));
     QVERIFY(text.endsWith(QByteArray::fromStdString(nlab::model::saveLab(doc.cloud()))));
     QVERIFY(doc.save(path));
     QVERIFY(!QFile::exists(recovery));
