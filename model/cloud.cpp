@@ -1271,6 +1271,123 @@ Status Cloud::deleteNetwork(std::string_view network) {
     return {};
 }
 
+Status Cloud::renameNetwork(std::string_view network, std::string name) {
+    const Network* net = m_state.network(network);
+    if (!net) {
+        return makeError(ErrorCode::NotFound, "Network " + std::string(network) + " could not be found");
+    }
+    m_state.networks.at(net->id).name = std::move(name);
+    return {};
+}
+
+Status Cloud::renameRouter(std::string_view router, std::string name) {
+    const Router* r = m_state.router(router);
+    if (!r) {
+        return makeError(ErrorCode::NotFound, "Router " + std::string(router) + " could not be found");
+    }
+    m_state.routers.at(r->id).name = std::move(name);
+    return {};
+}
+
+Status Cloud::updateSubnet(std::string_view subnet, const SubnetUpdate& update) {
+    const Subnet* s = m_state.subnet(subnet);
+    if (!s) {
+        return makeError(ErrorCode::NotFound, "Subnet " + std::string(subnet) + " could not be found");
+    }
+    if (update.dnsNameservers) {
+        const std::vector<Ipv4Address>& dns = *update.dnsNameservers;
+        if (dns.size() > 5) {
+            return makeError(ErrorCode::LimitExceeded,
+                             "Unable to complete operation for " + s->id +
+                                 ". The number of DNS nameservers exceeds the limit 5.");
+        }
+        for (std::size_t i = 0; i < dns.size(); ++i) {
+            for (std::size_t j = 0; j < i; ++j) {
+                if (dns[i] == dns[j]) {
+                    return makeError(ErrorCode::InvalidArgument,
+                                     "Invalid input for dns_nameservers. Reason: Duplicate "
+                                     "nameserver '" + dns[i].toString() + "'.");
+                }
+            }
+        }
+    }
+    const TenantState backup = m_state;
+    const std::mt19937_64 rngBackup = m_rng;
+    auto fail = [&](Status st) {
+        m_state = backup;
+        m_rng = rngBackup;
+        return st;
+    };
+    const std::string id = s->id;
+    const std::string networkId = s->networkId;
+    Subnet& stored = m_state.subnets.at(id);
+    if (update.name) stored.name = *update.name;
+    if (update.dnsNameservers) stored.dnsNameservers = *update.dnsNameservers;
+
+    std::string dhcpPortId;
+    for (const auto& [pid, p] : m_state.ports) {
+        if (p.networkId == networkId && p.deviceOwner == owner::kDhcp) dhcpPortId = pid;
+    }
+    std::vector<std::string> changedPorts;
+    if (update.enableDhcp && *update.enableDhcp != stored.enableDhcp) {
+        stored.enableDhcp = *update.enableDhcp;
+        if (!stored.enableDhcp && !dhcpPortId.empty() &&
+            portUsesSubnet(m_state.ports.at(dhcpPortId), id)) {
+            // The DHCP agent releases its address on the subnet (and the port with the last).
+            Port& port = m_state.ports.at(dhcpPortId);
+            if (port.fixedIps.size() == 1) {
+                if (Status st = m_agents->portDeleted(port); !st) return fail(st);
+                m_state.ports.erase(dhcpPortId);
+            } else {
+                auto& ips = port.fixedIps;
+                ips.erase(std::remove_if(ips.begin(), ips.end(),
+                                         [&](const FixedIp& f) { return f.subnetId == id; }),
+                          ips.end());
+                changedPorts.push_back(dhcpPortId);
+            }
+        } else if (stored.enableDhcp) {
+            if (const Host* dhcpHost = networkHost(m_state)) {
+                PortPin pin = update.dhcpPort;
+                pin.subnet = id;
+                if (!dhcpPortId.empty()) {
+                    std::optional<Ipv4Address> ip = pin.ip;
+                    const std::set<Ipv4Address> used = usedIps(m_state, id, {});
+                    if (ip && (!ipam::isValidHostIp(stored.cidr, *ip) || used.count(*ip))) {
+                        return fail(makeError(ErrorCode::InvalidArgument,
+                                              invalidInput("IP address " + ip->toString() +
+                                                           " is not a valid IP for the defined "
+                                                           "subnet")));
+                    }
+                    if (!ip) ip = ipam::firstFree(stored, used);
+                    if (!ip) {
+                        return fail(makeError(ErrorCode::LimitExceeded,
+                                              "No more IP addresses available on network " +
+                                                  networkId + "."));
+                    }
+                    m_state.ports.at(dhcpPortId).fixedIps.push_back({id, *ip});
+                } else {
+                    Pending pending;
+                    Result<PortPlan> plan =
+                        planPort(*this, m_state, m_state.networks.at(networkId), pin, pending);
+                    if (!plan) return fail(plan.error());
+                    Port port = std::move(plan.value().port);
+                    port.deviceOwner = std::string(owner::kDhcp);
+                    port.deviceId = "dhcp" + uuid5Dns(dhcpHost->name) + "-" + networkId;
+                    port.hostId = dhcpHost->name;
+                    dhcpPortId = port.id;
+                    m_state.ports.emplace(port.id, std::move(port));
+                }
+                changedPorts.push_back(dhcpPortId);
+            }
+        }
+    }
+    for (const std::string& pid : changedPorts) {
+        if (Status st = m_agents->portCreated(m_state.ports.at(pid)); !st) return fail(st);
+    }
+    if (Status st = m_agents->subnetChanged(m_state.subnets.at(id)); !st) return fail(st);
+    return {};
+}
+
 void Cloud::attachShell(engine::Shell& shell) {
     m_shell = &shell;
     m_agents->describeTo(shell);

@@ -110,6 +110,15 @@ struct FloatingIpRequest {
     PortPin floatingPort;                        ///< The network:floatingip port.
 };
 
+/// `neutron subnet-update`: the fields the API lets change after creation (unset: kept).
+struct SubnetUpdate {
+    std::optional<std::string> name;
+    std::optional<bool> enableDhcp;
+    std::optional<std::vector<Ipv4Address>> dnsNameservers;
+    /// Turning DHCP on: pins for the DHCP agent's port (or its address on this subnet).
+    PortPin dhcpPort;
+};
+
 class Cloud {
 public:
     /// 'seed' drives every generated value, in the model and in the engine.
@@ -150,6 +159,17 @@ public:
     Status deleteRouter(std::string_view router);
     Status deleteSubnet(std::string_view subnet);
     Status deleteNetwork(std::string_view network);
+
+    /// `neutron net-update NET --name NAME`.
+    Status renameNetwork(std::string_view network, std::string name);
+    /// `neutron router-update ROUTER --name NAME`.
+    Status renameRouter(std::string_view router, std::string name);
+    /// `neutron subnet-update SUBNET [--name N] [--enable-dhcp B] [--dns-nameservers ...]`:
+    /// turning DHCP off releases the DHCP port's address on the subnet (the port itself with
+    /// its last address); turning it on gives the network's DHCP port an address on it
+    /// (creating the port, pinned by 'update.dhcpPort', when the network has none). The DHCP
+    /// server follows. A failed update changes nothing.
+    Status updateSubnet(std::string_view subnet, const SubnetUpdate& update);
 
     /// The running guest of an instance (null if unknown).
     engine::Vm* vm(std::string_view instance) const;
