@@ -239,6 +239,30 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
         if (!edge.constraint) setAttr(ge, "constraint", QStringLiteral("false"), "true");
     }
 
+    // Sinks (a host's NICs) to the bottom: invisible weightless edges from every node that
+    // has no outgoing edge (the tunnel ports, lone bridges) to each sink.
+    if (useDot) {
+        std::vector<int> sinks;
+        std::set<int> hasOut;
+        for (int e : b.edges) {
+            const auto& edge = g.edges[static_cast<std::size_t>(e)];
+            if (edge.constraint) hasOut.insert(nodeIndex.value(edge.from));
+        }
+        for (int n : b.nodes) {
+            if (g.nodes[static_cast<std::size_t>(n)].sink) sinks.push_back(n);
+        }
+        int invisible = 0;
+        for (int n : b.nodes) {
+            if (sinks.empty() || g.nodes[static_cast<std::size_t>(n)].sink || hasOut.count(n)) continue;
+            for (int t : sinks) {
+                const QByteArray name = "i" + QByteArray::number(invisible++);
+                Agedge_t* ie = agedge(graph, gvNodes[static_cast<std::size_t>(n)],
+                                      gvNodes[static_cast<std::size_t>(t)], const_cast<char*>(name.constData()), 1);
+                setAttr(ie, "style", QStringLiteral("invis"), "");
+                setAttr(ie, "weight", QStringLiteral("0"), "1");
+            }
+        }
+    }
     const char* engine = useDot ? "dot" : "sfdp";
     if (gvLayout(gvc, graph, engine) != 0) {
         agclose(graph);

@@ -49,6 +49,7 @@ struct LayoutNode {
     QSizeF size;      ///< Scene units (points).
     QString cluster;  ///< Innermost cluster id; "" for top level.
     QString label;    ///< For the DOT export only.
+    bool sink = false;  ///< dot: put on the last rank of its block (a host's NICs).
 };
 
 struct LayoutCluster {

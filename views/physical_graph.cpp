@@ -107,7 +107,8 @@ LayoutGraph PhysicalGraph::toLayoutGraph() const {
     LayoutGraph g;
     QHash<QString, int> tiers;
     for (const auto& n : nodes) {
-        g.nodes.push_back({n.key, physNodeSize(n.kind), n.cluster, n.label});
+        const bool nic = n.kind == PhysNodeKind::Interface && n.tier == 10;
+        g.nodes.push_back({n.key, physNodeSize(n.kind), n.cluster, n.label, nic});
         tiers.insert(n.key, n.tier);
     }
     for (const auto& c : clusters) g.clusters.push_back({c.key, c.parent, c.label});
