@@ -90,17 +90,13 @@ QStringList physicalSegmentNames() {
 }
 
 const PhysNode* PhysicalGraph::node(const QString& key) const {
-    for (const auto& n : nodes) {
-        if (n.key == key) return &n;
-    }
-    return nullptr;
+    const auto it = nodeIndex.constFind(key);
+    return it == nodeIndex.constEnd() ? nullptr : &nodes[static_cast<std::size_t>(*it)];
 }
 
 const PhysCluster* PhysicalGraph::cluster(const QString& key) const {
-    for (const auto& c : clusters) {
-        if (c.key == key) return &c;
-    }
-    return nullptr;
+    const auto it = clusterIndex.constFind(key);
+    return it == clusterIndex.constEnd() ? nullptr : &clusters[static_cast<std::size_t>(*it)];
 }
 
 LayoutGraph PhysicalGraph::toLayoutGraph() const {
@@ -471,6 +467,8 @@ PhysicalGraph buildPhysicalGraph(model::Cloud& cloud) {
             if (k != keyOfDevice.end()) addEdge(PhysEdgeKind::Segment, k->second, sKey);
         }
     }
+    graph.nodeIndex = indexOfNode;
+    for (std::size_t i = 0; i < graph.clusters.size(); ++i) graph.clusterIndex.insert(graph.clusters[i].key, static_cast<int>(i));
     return graph;
 }
 

@@ -29,6 +29,7 @@
 
 #include "views/graph_layout.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -88,7 +89,10 @@ struct PhysicalGraph {
     std::vector<PhysNode> nodes;
     std::vector<PhysCluster> clusters;
     std::vector<PhysEdge> edges;
+    QHash<QString, int> nodeIndex;     ///< Node key -> index in 'nodes' (built with the graph).
+    QHash<QString, int> clusterIndex;  ///< Cluster key -> index in 'clusters'.
 
+    /// By key, in constant time (null when absent).
     const PhysNode* node(const QString& key) const;
     const PhysCluster* cluster(const QString& key) const;
     /// The graph for GraphLayout, with the item sizes the physical scene draws.
