@@ -37,6 +37,7 @@ struct FrameReceived {
     std::string_view port;     ///< Port or interface name ("gre-0a0a648c").
     std::uint32_t ofport = 0;  ///< OpenFlow port number, 0 for non-OpenFlow devices.
     const Packet* packet = nullptr;
+    std::string_view netns{};  ///< Device hops: the namespace ("" root, a qdhcp-/qrouter-/VM name).
     std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 
@@ -46,6 +47,7 @@ struct FrameSent {
     std::string_view port;
     std::uint32_t ofport = 0;
     const Packet* packet = nullptr;
+    std::string_view netns{};  ///< Device hops: the namespace ("" root, a qdhcp-/qrouter-/VM name).
     std::string_view node{};   ///< The node (host) it happened on; set by the node's bus.
 };
 

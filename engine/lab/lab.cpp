@@ -122,6 +122,7 @@ NetDevice& Node::createDevice(const std::string& name, DeviceKind kind, std::uin
     const int ifindex = m_nextIfindex++;
     auto dev = std::make_unique<NetDevice>(ifindex, name, mac ? mac : m_lab.generateMac(), kind);
     NetDevice& ref = *dev;
+    ref.setEvents(&m_events, &m_lab.clock());
     m_devices.emplace(ifindex, std::move(dev));
     (ns ? *ns : *m_root).attach(ref);
     return ref;

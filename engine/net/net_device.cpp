@@ -1,5 +1,9 @@
 #include "engine/net/net_device.h"
 
+#include "engine/core/events.h"
+#include "engine/core/sim_clock.h"
+#include "engine/netns/net_namespace.h"
+
 #include <algorithm>
 
 namespace nlab::engine {
@@ -29,6 +33,11 @@ void NetDevice::transmit(Packet&& packet) {
     m_stats.txPackets++;
     m_stats.txBytes += packet.size();
     for (const auto& [id, tap] : m_taps) tap(*this, Direction::Tx, packet);
+    if (m_events != nullptr && m_events->active()) {
+        FrameSent ev{m_name, m_name, 0, &packet};
+        ev.netns = m_netns != nullptr ? std::string_view(m_netns->name()) : std::string_view();
+        m_events->publish(m_clock != nullptr ? m_clock->now() : 0, ev);
+    }
     if (m_tx) m_tx(*this, std::move(packet));
 }
 
@@ -40,6 +49,11 @@ void NetDevice::receive(Packet&& packet) {
     m_stats.rxPackets++;
     m_stats.rxBytes += packet.size();
     for (const auto& [id, tap] : m_taps) tap(*this, Direction::Rx, packet);
+    if (m_events != nullptr && m_events->active()) {
+        FrameReceived ev{m_name, m_name, 0, &packet};
+        ev.netns = m_netns != nullptr ? std::string_view(m_netns->name()) : std::string_view();
+        m_events->publish(m_clock != nullptr ? m_clock->now() : 0, ev);
+    }
     m_rx(*this, std::move(packet));
 }
 

@@ -32,6 +32,8 @@
 namespace nlab::engine {
 
 class NetNamespace;
+class EventBus;
+class SimClock;
 
 /// What a device is, for `ip link`/`ip -d link` style output and for the views.
 enum class DeviceKind : std::uint8_t {
@@ -101,6 +103,12 @@ public:
 
     /// Observes every frame sent or received (after the up/MTU checks). Returns an id.
     TapId addTap(Tap tap);
+    /// Publishes FrameSent/FrameReceived for every frame this device passes (its node's bus;
+    /// null: none). Events name the device twice (device and port) and its namespace.
+    void setEvents(EventBus* events, const SimClock* clock) {
+        m_events = events;
+        m_clock = clock;
+    }
     void removeTap(TapId id);
 
 private:
@@ -118,6 +126,8 @@ private:
     Handler m_tx;
     Handler m_rx;
     std::vector<std::pair<TapId, Tap>> m_taps;
+    EventBus* m_events = nullptr;
+    const SimClock* m_clock = nullptr;
     TapId m_nextTap = 1;
     std::shared_ptr<void> m_alive = std::make_shared<int>(0);
 };

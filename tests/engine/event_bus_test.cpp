@@ -69,3 +69,35 @@ TEST(EventBusTest, LabEventsSayWhichNodeTheyHappenedOn) {
 
 }  // namespace
 }  // namespace nlab::engine
+
+namespace nlab::engine {
+namespace {
+
+TEST(EventBusTest, DevicesPublishTheirHopsWithNodeAndNamespace) {
+    Lab lab;
+    Node* n = lab.addNode("compute").value();
+    NetNamespace* vm = n->addNamespace("instance1").value();
+    auto [a, b] = n->createVethPair("qvb1", "eth0", nullptr, vm);
+    std::vector<std::string> hops;
+    lab.events().subscribe([&](SimTime t, const Event& e) {
+        if (const auto* s = std::get_if<FrameSent>(&e)) {
+            hops.push_back(std::to_string(t) + " sent " + std::string(s->node) + "/" +
+                           std::string(s->netns) + "/" + std::string(s->device));
+        } else if (const auto* r = std::get_if<FrameReceived>(&e)) {
+            hops.push_back(std::to_string(t) + " recv " + std::string(r->node) + "/" +
+                           std::string(r->netns) + "/" + std::string(r->device));
+        }
+    });
+    lab.clock().advance(kSecond);
+    a->transmit(Packet(testing::PacketBuilder()
+                           .eth("fa:16:3e:00:00:01", "ff:ff:ff:ff:ff:ff")
+                           .arp(1, "fa:16:3e:00:00:01", "10.0.0.1", "00:00:00:00:00:00", "10.0.0.2")
+                           .build()));
+    lab.clock().runAll();
+    const std::string t0 = std::to_string(kSecond);
+    const std::string t1 = std::to_string(kSecond + lab.latencies().veth);
+    EXPECT_EQ(hops, (std::vector<std::string>{t0 + " sent compute//qvb1", t1 + " recv compute/instance1/eth0"}));
+}
+
+}  // namespace
+}  // namespace nlab::engine
