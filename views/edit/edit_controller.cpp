@@ -105,7 +105,8 @@ EditController::EditController(model::LabDocument& document, SelectionModel& sel
                                QUndoStack& undo, QObject* parent)
     : QObject(parent), m_impl(new Impl(document, selection, undo)) {
     m_impl->runDialog = [](QDialog& dialog) { return dialog.exec() == QDialog::Accepted; };
-    m_impl->deleteAction = new QAction(icon(IconKind::Port), tr("&Delete"), this);
+    m_impl->deleteAction =
+        new QAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this);
     m_impl->deleteAction->setObjectName(QStringLiteral("editDelete"));
     m_impl->deleteAction->setShortcut(QKeySequence::Delete);
     m_impl->deleteAction->setStatusTip(tr("Delete the selected instance, router, network or port"));
