@@ -41,7 +41,9 @@ using namespace nlab::views;
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 /// The engine as the console shows it: namespaces, OVS configuration and br-tun flows of
 /// both hosts (flow durations left out: they follow the clock).
@@ -61,7 +63,8 @@ QString engineText(model::LabDocument& doc) {
             // not pin: a re-created qbr gets a new one.
             text.replace(QRegularExpression(QStringLiteral("\\b8000\\.[0-9a-f]{12}\\b")),
                          QStringLiteral("8000.<mac>"));
-            out += QStringLiteral("== %1: %2\n%3").arg(QLatin1String(host), QLatin1String(cmd), text);
+            out +=
+                QStringLiteral("== %1: %2\n%3").arg(QLatin1String(host), QLatin1String(cmd), text);
         }
     }
     return out;
@@ -106,7 +109,8 @@ private:
     /// A point on a network's bar in the logical view (its top, clear of port lines).
     QPointF onNetwork(const std::string& networkId) {
         NetworkBarItem* bar = m_logicalScene->networkItem(qs(networkId));
-        if (!bar) return {};
+        if (!bar)
+            return {};
         return bar->mapToScene(QPointF(NetworkBarItem::kWidth / 2, 4));
     }
 
@@ -121,11 +125,14 @@ private:
     std::optional<std::uint16_t> qvoTag(const std::string& portId) {
         engine::Node* compute = m_doc->cloud().lab().node("compute");
         engine::OvsBridge* brInt = compute ? compute->ovsBridge("br-int") : nullptr;
-        if (!brInt) return std::nullopt;
+        if (!brInt)
+            return std::nullopt;
         const model::Port* p = state().port(portId);
-        if (!p) return std::nullopt;
+        if (!p)
+            return std::nullopt;
         const engine::BridgePort* port = brInt->portByName(p->deviceName("qvo"));
-        if (!port) return std::nullopt;
+        if (!port)
+            return std::nullopt;
         return port->config.tag;
     }
 
@@ -159,7 +166,8 @@ private slots:
         m_fillers.clear();
         m_dialogErrors.clear();
         m_edit->setDialogRunner([this](QDialog& dialog) {
-            if (m_fillers.empty()) return false;
+            if (m_fillers.empty())
+                return false;
             auto fill = std::move(m_fillers.front());
             m_fillers.pop_front();
             if (!fill(dialog)) {
@@ -167,9 +175,12 @@ private slots:
                 return false;
             }
             dialog.accept();
-            if (auto* d = qobject_cast<SubnetDialog*>(&dialog)) m_dialogErrors << d->errorText();
-            if (auto* d = qobject_cast<InstanceDialog*>(&dialog)) m_dialogErrors << d->errorText();
-            if (auto* d = qobject_cast<NameDialog*>(&dialog)) m_dialogErrors << d->errorText();
+            if (auto* d = qobject_cast<SubnetDialog*>(&dialog))
+                m_dialogErrors << d->errorText();
+            if (auto* d = qobject_cast<InstanceDialog*>(&dialog))
+                m_dialogErrors << d->errorText();
+            if (auto* d = qobject_cast<NameDialog*>(&dialog))
+                m_dialogErrors << d->errorText();
             return dialog.result() == QDialog::Accepted;
         });
     }
@@ -190,9 +201,10 @@ private slots:
         auto* list = qobject_cast<PaletteWidget*>(palette.get());
         QVERIFY(list);
         QStringList names;
-        for (int i = 0; i < list->count(); ++i) names << PaletteWidget::itemName(list->item(i));
-        QCOMPARE(names, QStringList({"network-node", "compute-node", "network", "router", "instance",
-                                     "external-network"}));
+        for (int i = 0; i < list->count(); ++i)
+            names << PaletteWidget::itemName(list->item(i));
+        QCOMPARE(names, QStringList({"network-node", "compute-node", "network", "router",
+                                     "instance", "external-network"}));
         const QModelIndex router = list->model()->index(3, 0);
         std::unique_ptr<QMimeData> mime(list->model()->mimeData({router}));
         QVERIFY(mime);
@@ -206,11 +218,12 @@ private slots:
         QVERIFY(!m_doc->isModified());
 
         // 1-2: two networks dropped on the logical view's background (the network dialog).
-        for (const auto& [name, cidr] : {std::pair{"private1", "10.10.10.0/24"},
-                                         std::pair{"private2", "10.10.20.0/24"}}) {
+        for (const auto& [name, cidr] :
+             {std::pair{"private1", "10.10.10.0/24"}, std::pair{"private2", "10.10.20.0/24"}}) {
             m_fillers.push_back([name = QString(name), cidr = QString(cidr)](QDialog& dialog) {
                 auto* d = qobject_cast<SubnetDialog*>(&dialog);
-                if (!d) return false;
+                if (!d)
+                    return false;
                 d->setNetworkName(name);
                 SubnetSpec spec = d->spec();
                 spec.name = name + "-subnet";
@@ -239,7 +252,8 @@ private slots:
         // 3: a router dropped on the background (the name dialog).
         m_fillers.push_back([](QDialog& dialog) {
             auto* d = qobject_cast<NameDialog*>(&dialog);
-            if (!d) return false;
+            if (!d)
+                return false;
             d->setName("router1");
             return true;
         });
@@ -256,15 +270,18 @@ private slots:
         // 5: and to private2 through its context menu ("Add Interface to" > private2).
         {
             QMenu menu;
-            const QList<QAction*> actions = m_edit->contextActions({selkind::kRouter, qs(r)}, &menu);
+            const QList<QAction*> actions =
+                m_edit->contextActions({selkind::kRouter, qs(r)}, &menu);
             QAction* add = nullptr;
             for (QAction* a : actions) {
-                if (a->text().contains("Interface to")) add = a;
+                if (a->text().contains("Interface to"))
+                    add = a;
             }
             QVERIFY(add && add->menu());
             QAction* target = nullptr;
             for (QAction* a : add->menu()->actions()) {
-                if (a->text().startsWith("private2")) target = a;
+                if (a->text().startsWith("private2"))
+                    target = a;
             }
             QVERIFY(target);
             target->trigger();
@@ -283,7 +300,8 @@ private slots:
         // 6: an instance dropped on private1's bar: the dialog comes with private1 chosen.
         m_fillers.push_back([n1](QDialog& dialog) {
             auto* d = qobject_cast<InstanceDialog*>(&dialog);
-            if (!d || d->network() != qs(n1) || d->instanceName() != "instance1") return false;
+            if (!d || d->network() != qs(n1) || d->instanceName() != "instance1")
+                return false;
             return true;
         });
         drop(m_logical.get(), kPaletteMimeType, "instance", onNetwork(n1));
@@ -296,7 +314,8 @@ private slots:
                  QString("compute"));
         m_fillers.push_back([n2](QDialog& dialog) {
             auto* d = qobject_cast<InstanceDialog*>(&dialog);
-            if (!d || d->host() != "compute") return false;
+            if (!d || d->host() != "compute")
+                return false;
             d->setInstanceName("instance2");
             d->setNetwork(qs(n2));
             return true;
@@ -355,13 +374,15 @@ private slots:
         QVERIFY(!m_logicalScene->networkItem(qs(n1)));
 
         // Redo it all: the same lab, to the byte, with the same VLAN tags.
-        while (m_undo->canRedo()) m_undo->redo();
+        while (m_undo->canRedo())
+            m_undo->redo();
         QCOMPARE(saved(), built);
         QCOMPARE(engineText(*m_doc), builtEngine);
         QCOMPARE(qvoTag(port1), std::optional<std::uint16_t>(static_cast<std::uint16_t>(*vlan1)));
         QVERIFY(m_doc->cloud().vm("instance2"));
         // And all the way back once more.
-        while (m_undo->canUndo()) m_undo->undo();
+        while (m_undo->canUndo())
+            m_undo->undo();
         QCOMPARE(saved(), empty);
     }
 
@@ -416,7 +437,8 @@ private slots:
         QString shown;
         m_fillers.push_back([&shown](QDialog& dialog) {
             auto* d = qobject_cast<SubnetDialog*>(&dialog);
-            if (!d || !d->networkName().isEmpty()) return false;
+            if (!d || !d->networkName().isEmpty())
+                return false;
             SubnetSpec spec = d->spec();
             spec.cidr = "10.10.10.128/25";
             d->setSpec(spec);
@@ -425,9 +447,10 @@ private slots:
             return d->result() == QDialog::Accepted;  // still open: cancel
         });
         drop(m_logical.get(), kPaletteMimeType, "network", onNetwork(n1));
-        const QString expected = qs("Invalid input for operation: Requested subnet with cidr: "
-                                    "10.10.10.128/25 for network: " + n1 +
-                                    " overlaps with another subnet.");
+        const QString expected =
+            qs("Invalid input for operation: Requested subnet with cidr: "
+               "10.10.10.128/25 for network: " +
+               n1 + " overlaps with another subnet.");
         QCOMPARE(shown, expected);
         QCOMPARE(failed.count(), 1);
         QCOMPARE(failed.at(0).at(0).toString(), expected);
@@ -542,7 +565,8 @@ private slots:
         QVERIFY(!hasNetns("network", "qdhcp-" + n1) ||
                 m_doc->cloud().lab().node("network")->netns("qdhcp-" + n1)->devices().size() <= 1);
         bool dhcpPort = false;
-        for (const model::Port* p : state().portsOf(n1)) dhcpPort |= p->deviceOwner == model::owner::kDhcp;
+        for (const model::Port* p : state().portsOf(n1))
+            dhcpPort |= p->deviceOwner == model::owner::kDhcp;
         QVERIFY(!dhcpPort);
 
         auto* dns = editor->findChild<QLineEdit*>(qs("subnet." + s1 + ".dns"));

@@ -16,8 +16,8 @@
 //   The controller never edits the model directly: only through LabDocument::edit() inside
 //   undo commands. A failed edit shows the Cloud's message and pushes nothing.
 
-#include <functional>
-#include <optional>
+#include "views/edit/lab_commands.h"
+#include "views/selection_model.h"
 
 #include <QList>
 #include <QObject>
@@ -25,8 +25,8 @@
 #include <QString>
 #include <QStringList>
 
-#include "views/edit/lab_commands.h"
-#include "views/selection_model.h"
+#include <functional>
+#include <optional>
 
 class QAction;
 class QDialog;
@@ -91,7 +91,8 @@ public:
     bool addInstance(const QString& name, const QString& host, const QString& network,
                      QString* error = nullptr);
     bool attachInstance(const QString& instance, const QString& network, QString* error = nullptr);
-    bool addRouterInterface(const QString& router, const QString& network, QString* error = nullptr);
+    bool addRouterInterface(const QString& router, const QString& network,
+                            QString* error = nullptr);
     bool setRouterGateway(const QString& router, const QString& externalNetwork,
                           QString* error = nullptr);
     bool deleteObject(const QString& kind, const QString& id, QString* error = nullptr);

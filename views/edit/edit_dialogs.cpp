@@ -83,10 +83,13 @@ SubnetDialog::SubnetDialog(bool withNetworkName, const QString& networkLabel, QW
     updateEnabled();
 }
 
-void SubnetDialog::updateEnabled() { m_gateway->setEnabled(!m_noGateway->isChecked()); }
+void SubnetDialog::updateEnabled() {
+    m_gateway->setEnabled(!m_noGateway->isChecked());
+}
 
 void SubnetDialog::setNetworkName(const QString& name) {
-    if (m_networkName) m_networkName->setText(name);
+    if (m_networkName)
+        m_networkName->setText(name);
 }
 
 QString SubnetDialog::networkName() const {
@@ -114,12 +117,15 @@ SubnetSpec SubnetDialog::spec() const {
     s.poolStart = m_poolStart->text().trimmed();
     s.poolEnd = m_poolEnd->text().trimmed();
     for (const QString& part : m_dns->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        if (!part.trimmed().isEmpty()) s.dnsNameservers << part.trimmed();
+        if (!part.trimmed().isEmpty())
+            s.dnsNameservers << part.trimmed();
     }
     return s;
 }
 
-QString SubnetDialog::errorText() const { return m_error->text(); }
+QString SubnetDialog::errorText() const {
+    return m_error->text();
+}
 
 void SubnetDialog::accept() {
     QString error;
@@ -144,11 +150,13 @@ InstanceDialog::InstanceDialog(const QStringList& hosts,
     m_host = new QComboBox(this);
     m_host->setObjectName(QStringLiteral("host"));
     m_host->addItem(tr("(any compute host)"), QString());
-    for (const QString& h : hosts) m_host->addItem(h, h);
+    for (const QString& h : hosts)
+        m_host->addItem(h, h);
     form->addRow(tr("&Host:"), m_host);
     m_network = new QComboBox(this);
     m_network->setObjectName(QStringLiteral("network"));
-    for (const auto& [label, id] : networks) m_network->addItem(label, id);
+    for (const auto& [label, id] : networks)
+        m_network->addItem(label, id);
     form->addRow(tr("Ne&twork:"), m_network);
     layout->addLayout(form);
     m_error = makeErrorLabel(this);
@@ -156,22 +164,34 @@ InstanceDialog::InstanceDialog(const QStringList& hosts,
     layout->addWidget(makeButtons(this));
 }
 
-void InstanceDialog::setInstanceName(const QString& name) { m_name->setText(name); }
+void InstanceDialog::setInstanceName(const QString& name) {
+    m_name->setText(name);
+}
 
 void InstanceDialog::setHost(const QString& host) {
     const int i = m_host->findData(host);
-    if (i >= 0) m_host->setCurrentIndex(i);
+    if (i >= 0)
+        m_host->setCurrentIndex(i);
 }
 
 void InstanceDialog::setNetwork(const QString& networkId) {
     const int i = m_network->findData(networkId);
-    if (i >= 0) m_network->setCurrentIndex(i);
+    if (i >= 0)
+        m_network->setCurrentIndex(i);
 }
 
-QString InstanceDialog::instanceName() const { return m_name->text().trimmed(); }
-QString InstanceDialog::host() const { return m_host->currentData().toString(); }
-QString InstanceDialog::network() const { return m_network->currentData().toString(); }
-QString InstanceDialog::errorText() const { return m_error->text(); }
+QString InstanceDialog::instanceName() const {
+    return m_name->text().trimmed();
+}
+QString InstanceDialog::host() const {
+    return m_host->currentData().toString();
+}
+QString InstanceDialog::network() const {
+    return m_network->currentData().toString();
+}
+QString InstanceDialog::errorText() const {
+    return m_error->text();
+}
 
 void InstanceDialog::accept() {
     QString error;
@@ -198,9 +218,15 @@ NameDialog::NameDialog(const QString& title, const QString& label, QWidget* pare
     layout->addWidget(makeButtons(this));
 }
 
-void NameDialog::setName(const QString& name) { m_name->setText(name); }
-QString NameDialog::name() const { return m_name->text().trimmed(); }
-QString NameDialog::errorText() const { return m_error->text(); }
+void NameDialog::setName(const QString& name) {
+    m_name->setText(name);
+}
+QString NameDialog::name() const {
+    return m_name->text().trimmed();
+}
+QString NameDialog::errorText() const {
+    return m_error->text();
+}
 
 void NameDialog::accept() {
     QString error;

@@ -11,13 +11,13 @@
 //   Fields are plain widgets with object names ("name", "cidr", "gateway", ...) so tests and
 //   scripts can fill them; accept() is the only path that runs the validator.
 
-#include <functional>
+#include "views/edit/lab_commands.h"
 
 #include <QDialog>
 #include <QString>
 #include <QStringList>
 
-#include "views/edit/lab_commands.h"
+#include <functional>
 
 class QCheckBox;
 class QComboBox;
@@ -31,8 +31,8 @@ class SubnetDialog : public QDialog {
     Q_OBJECT
 public:
     /// 'Validator': tries the edit; false with a message keeps the dialog open.
-    using Validator = std::function<bool(const QString& networkName, const SubnetSpec& subnet,
-                                         QString* error)>;
+    using Validator =
+        std::function<bool(const QString& networkName, const SubnetSpec& subnet, QString* error)>;
 
     /// 'withNetworkName': a new network (its name is asked); else a subnet of 'networkLabel'.
     SubnetDialog(bool withNetworkName, const QString& networkLabel, QWidget* parent = nullptr);

@@ -28,18 +28,18 @@
 // Invariants
 //   Commands change the lab only inside LabDocument::edit().
 
-#include <functional>
-#include <optional>
-#include <string>
-#include <vector>
+#include "engine/core/result.h"
+#include "model/cloud.h"
+#include "model/tenant.h"
 
 #include <QString>
 #include <QStringList>
 #include <QUndoCommand>
 
-#include "engine/core/result.h"
-#include "model/cloud.h"
-#include "model/tenant.h"
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace nlab::model {
 class LabDocument;
@@ -81,11 +81,11 @@ private:
 /// A subnet as the subnet dialog describes it.
 struct SubnetSpec {
     QString name;
-    QString cidr;                       ///< "10.10.10.0/24".
-    QString gateway;                    ///< "" : the first host address.
+    QString cidr;     ///< "10.10.10.0/24".
+    QString gateway;  ///< "" : the first host address.
     bool noGateway = false;
     bool enableDhcp = true;
-    QString poolStart, poolEnd;         ///< Both "" : the default pool.
+    QString poolStart, poolEnd;  ///< Both "" : the default pool.
     QStringList dnsNameservers;
 };
 
@@ -313,8 +313,7 @@ private:
 class RenameCommand : public LabCommand {
 public:
     /// 'kind': "network", "router" or "subnet".
-    RenameCommand(model::LabDocument& document, QString kind, std::string id,
-                  std::string newName);
+    RenameCommand(model::LabDocument& document, QString kind, std::string id, std::string newName);
 
 protected:
     engine::Status apply(model::Cloud& cloud, bool first) override;

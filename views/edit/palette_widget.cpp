@@ -1,9 +1,9 @@
 #include "views/edit/palette_widget.h"
 
-#include <QMimeData>
-
 #include "views/edit/edit_controller.h"
 #include "views/icon_cache.h"
+
+#include <QMimeData>
 
 namespace nlab::views {
 
@@ -57,15 +57,19 @@ QString PaletteWidget::itemName(const QListWidgetItem* item) {
 
 QListWidgetItem* PaletteWidget::itemFor(const QString& name) const {
     for (int i = 0; i < count(); ++i) {
-        if (itemName(item(i)) == name) return item(i);
+        if (itemName(item(i)) == name)
+            return item(i);
     }
     return nullptr;
 }
 
-QStringList PaletteWidget::mimeTypes() const { return {QString::fromLatin1(kPaletteMimeType)}; }
+QStringList PaletteWidget::mimeTypes() const {
+    return {QString::fromLatin1(kPaletteMimeType)};
+}
 
 QMimeData* PaletteWidget::mimeData(const QList<QListWidgetItem*>& items) const {
-    if (items.isEmpty()) return nullptr;
+    if (items.isEmpty())
+        return nullptr;
     auto* mime = new QMimeData;
     mime->setData(QString::fromLatin1(kPaletteMimeType), itemName(items.front()).toUtf8());
     mime->setText(items.front()->text());

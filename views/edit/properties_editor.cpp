@@ -1,5 +1,9 @@
 #include "views/edit/properties_editor.h"
 
+#include "model/qt/lab_document.h"
+#include "views/edit/edit_controller.h"
+#include "views/selection_model.h"
+
 #include <QCheckBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -8,15 +12,13 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
-#include "model/qt/lab_document.h"
-#include "views/edit/edit_controller.h"
-#include "views/selection_model.h"
-
 namespace nlab::views {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QLabel* value(const QString& text, QWidget* parent) {
     auto* label = new QLabel(text, parent);
@@ -25,11 +27,14 @@ QLabel* value(const QString& text, QWidget* parent) {
     return label;
 }
 
-QString yesNo(bool b) { return b ? PropertiesEditor::tr("Yes") : PropertiesEditor::tr("No"); }
+QString yesNo(bool b) {
+    return b ? PropertiesEditor::tr("Yes") : PropertiesEditor::tr("No");
+}
 
 QString ipsOf(const model::Port& p) {
     QStringList ips;
-    for (const model::FixedIp& f : p.fixedIps) ips << qs(f.ipAddress.toString());
+    for (const model::FixedIp& f : p.fixedIps)
+        ips << qs(f.ipAddress.toString());
     return ips.join(QStringLiteral(", "));
 }
 
@@ -56,7 +61,9 @@ PropertiesEditor::PropertiesEditor(EditController& controller, model::LabDocumen
     rebuild();
 }
 
-QString PropertiesEditor::title() const { return m_title; }
+QString PropertiesEditor::title() const {
+    return m_title;
+}
 
 void PropertiesEditor::rebuild() {
     if (m_content) {
@@ -120,8 +127,10 @@ void PropertiesEditor::addNameEditor(QFormLayout* form, const QString& kind, con
     auto* edit = new QLineEdit(name, m_content);
     edit->setObjectName(objectName);
     connect(edit, &QLineEdit::editingFinished, this, [this, edit, kind, id, name] {
-        if (edit->text() == name) return;
-        if (!m_controller.renameObject(kind, id, edit->text())) edit->setText(name);
+        if (edit->text() == name)
+            return;
+        if (!m_controller.renameObject(kind, id, edit->text()))
+            edit->setText(name);
     });
     form->addRow(tr("Name:"), edit);
 }
@@ -134,16 +143,16 @@ void PropertiesEditor::buildNetwork(QFormLayout* form, const QString& id) {
     if (n.type == model::NetworkType::Flat) {
         form->addRow(tr("Physical network:"), value(qs(n.physicalNetwork), m_content));
     } else {
-        form->addRow(tr("Segmentation ID:"),
-                     value(QStringLiteral("%1 (0x%2)")
-                               .arg(n.segmentationId)
-                               .arg(n.segmentationId, 0, 16),
-                           m_content));
+        form->addRow(
+            tr("Segmentation ID:"),
+            value(QStringLiteral("%1 (0x%2)").arg(n.segmentationId).arg(n.segmentationId, 0, 16),
+                  m_content));
     }
     form->addRow(tr("External:"), value(yesNo(n.external), m_content));
     form->addRow(tr("Shared:"), value(yesNo(n.shared), m_content));
-    form->addRow(tr("Ports:"),
-                 value(QString::number(m_document.cloud().state().portsOf(n.id).size()), m_content));
+    form->addRow(
+        tr("Ports:"),
+        value(QString::number(m_document.cloud().state().portsOf(n.id).size()), m_content));
 }
 
 void PropertiesEditor::buildSubnet(QFormLayout* form, const QString& id, bool nested) {
@@ -154,7 +163,8 @@ void PropertiesEditor::buildSubnet(QFormLayout* form, const QString& id, bool ne
     addNameEditor(form, selkind::kSubnet, sid, qs(s.name),
                   nested ? prefix + QStringLiteral("name") : QStringLiteral("name"));
     form->addRow(tr("ID:"), value(sid, m_content));
-    if (!nested) form->addRow(tr("Network:"), value(networkLabel(st, s.networkId), m_content));
+    if (!nested)
+        form->addRow(tr("Network:"), value(networkLabel(st, s.networkId), m_content));
     form->addRow(tr("CIDR:"), value(qs(s.cidr.toString()), m_content));
     form->addRow(tr("Gateway IP:"),
                  value(s.gatewayIp ? qs(s.gatewayIp->toString()) : tr("None"), m_content));
@@ -169,7 +179,8 @@ void PropertiesEditor::buildSubnet(QFormLayout* form, const QString& id, bool ne
     dhcp->setChecked(s.enableDhcp);
     const bool was = s.enableDhcp;
     connect(dhcp, &QCheckBox::toggled, this, [this, dhcp, sid, was](bool on) {
-        if (on == was) return;
+        if (on == was)
+            return;
         if (!m_controller.updateSubnet(sid, on, std::nullopt)) {
             const QSignalBlocker block(dhcp);
             dhcp->setChecked(was);
@@ -178,18 +189,22 @@ void PropertiesEditor::buildSubnet(QFormLayout* form, const QString& id, bool ne
     form->addRow(tr("DHCP:"), dhcp);
 
     QStringList dnsList;
-    for (const model::Ipv4Address& a : s.dnsNameservers) dnsList << qs(a.toString());
+    for (const model::Ipv4Address& a : s.dnsNameservers)
+        dnsList << qs(a.toString());
     const QString dnsText = dnsList.join(QStringLiteral(", "));
     auto* dns = new QLineEdit(dnsText, m_content);
     dns->setObjectName(prefix + QStringLiteral("dns"));
     dns->setPlaceholderText(tr("comma-separated addresses"));
     connect(dns, &QLineEdit::editingFinished, this, [this, dns, sid, dnsText] {
-        if (dns->text().trimmed() == dnsText) return;
+        if (dns->text().trimmed() == dnsText)
+            return;
         QStringList servers;
         for (const QString& part : dns->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            if (!part.trimmed().isEmpty()) servers << part.trimmed();
+            if (!part.trimmed().isEmpty())
+                servers << part.trimmed();
         }
-        if (!m_controller.updateSubnet(sid, std::nullopt, servers)) dns->setText(dnsText);
+        if (!m_controller.updateSubnet(sid, std::nullopt, servers))
+            dns->setText(dnsText);
     });
     form->addRow(tr("DNS name servers:"), dns);
 }
@@ -214,9 +229,9 @@ void PropertiesEditor::buildRouter(QFormLayout* form, const QString& id) {
                                    ipsOf(*p));
         }
     }
-    form->addRow(tr("Interfaces:"),
-                 value(interfaces.isEmpty() ? tr("None") : interfaces.join(QLatin1Char('\n')),
-                       m_content));
+    form->addRow(
+        tr("Interfaces:"),
+        value(interfaces.isEmpty() ? tr("None") : interfaces.join(QLatin1Char('\n')), m_content));
 }
 
 void PropertiesEditor::buildInstance(QFormLayout* form, const QString& id) {
@@ -231,12 +246,13 @@ void PropertiesEditor::buildInstance(QFormLayout* form, const QString& id) {
     form->addRow(tr("Flavor:"), value(qs(i.flavor), m_content));
     const QString status = i.state == model::InstanceState::Active    ? tr("ACTIVE")
                            : i.state == model::InstanceState::Shutoff ? tr("SHUTOFF")
-                                                                       : tr("ERROR");
+                                                                      : tr("ERROR");
     form->addRow(tr("Status:"), value(status, m_content));
     int n = 0;
     for (const std::string& pid : i.portIds) {
         const model::Port* p = st.port(pid);
-        if (!p) continue;
+        if (!p)
+            continue;
         form->addRow(tr("eth%1:").arg(n++),
                      value(tr("%1: %2, MAC %3, port %4")
                                .arg(networkLabel(st, p->networkId), ipsOf(*p),
@@ -263,12 +279,13 @@ void PropertiesEditor::buildHost(QFormLayout* form, const QString& name) {
     form->addRow(tr("Role:"),
                  value(h.role == model::HostRole::Network ? tr("Network node") : tr("Compute node"),
                        m_content));
-    form->addRow(tr("Management (eth0):"),
-                 value(QStringLiteral("%1/%2").arg(qs(h.managementIp.toString())).arg(h.prefixLength),
-                       m_content));
-    form->addRow(tr("Data (eth1, tunnel endpoint):"),
-                 value(QStringLiteral("%1/%2").arg(qs(h.dataIp.toString())).arg(h.prefixLength),
-                       m_content));
+    form->addRow(
+        tr("Management (eth0):"),
+        value(QStringLiteral("%1/%2").arg(qs(h.managementIp.toString())).arg(h.prefixLength),
+              m_content));
+    form->addRow(
+        tr("Data (eth1, tunnel endpoint):"),
+        value(QStringLiteral("%1/%2").arg(qs(h.dataIp.toString())).arg(h.prefixLength), m_content));
 }
 
 }  // namespace nlab::views
