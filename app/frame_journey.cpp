@@ -1,6 +1,7 @@
 #include "app/frame_journey.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "engine/devices/ovs_bridge.h"
 #include "engine/lab/lab.h"
@@ -114,7 +115,13 @@ void traceJourney(engine::Lab& lab, const model::EventLog& log, FrameJourney& jo
         t.datapathActions = std::move(result.datapathActions);
         t.dropped = result.dropped;
         t.dropReason = result.dropReason;
-        if (result.finalFlow.tun_id != 0) tunId = result.finalFlow.tun_id;
+        // The tunnel id the frame leaves with: "set(tunnel(tun_id=0x1,...)),gre-..." in the
+        // datapath actions (the final flow is the first bridge's view, before the patch).
+        for (const std::string& a : t.datapathActions) {
+            const std::size_t at = a.find("tun_id=");
+            if (at == std::string::npos) continue;
+            tunId = std::strtoull(a.c_str() + at + 7, nullptr, 0);
+        }
         journey.traces.push_back(std::move(t));
         tracedNodes.push_back(r->node);
     }

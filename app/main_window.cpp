@@ -144,6 +144,16 @@ MainWindow::~MainWindow() {
     // Close a capture before the lab (and its devices) go.
     m_capture.reset();
     if (!m_captureTempPath.isEmpty()) QFile::remove(m_captureTempPath);
+    // Tear the views down while the window is whole: a scene waits for its layout thread
+    // and processes events when destroyed.
+    m_player->pause();
+    delete m_edit;
+    m_edit = nullptr;
+    delete m_animator;
+    delete m_physicalView;
+    delete m_logicalView;
+    delete m_physicalScene;
+    delete m_logicalScene;
 }
 
 QList<QDockWidget*> MainWindow::docks() const { return findChildren<QDockWidget*>(); }
