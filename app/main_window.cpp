@@ -283,7 +283,7 @@ void MainWindow::createDocks() {
     m_flowDock->raise();
     m_consoleDock->raise();
     resizeDocks({m_flowDock, m_consoleDock}, {700, 580}, Qt::Horizontal);
-    resizeDocks({m_flowDock}, {280}, Qt::Vertical);
+    resizeDocks({m_flowDock}, {265}, Qt::Vertical);
 
     connect(m_eventDock, &EventListDock::eventSelected, this, &MainWindow::onEventSelected);
     connect(m_consoleDock, &ConsoleDock::commandRan, this, [this](const QString&, const QString&, int) {
@@ -429,7 +429,7 @@ void MainWindow::attachEditController() {
     addDockWidget(Qt::LeftDockWidgetArea, m_paletteDock);
     addDockWidget(Qt::LeftDockWidgetArea, m_propertiesDock);
     splitDockWidget(m_paletteDock, m_propertiesDock, Qt::Vertical);
-    resizeDocks({m_paletteDock}, {160}, Qt::Horizontal);
+    resizeDocks({m_paletteDock}, {165}, Qt::Horizontal);
     resizeDocks({m_paletteDock, m_propertiesDock}, {250, 200}, Qt::Vertical);
     m_editMenu->addSeparator();
     m_editMenu->addAction(m_edit->deleteAction());
