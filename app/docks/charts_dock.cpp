@@ -25,7 +25,7 @@ namespace {
 QChart* makeChart(const QString& title, QValueAxis*& x, QValueAxis*& y) {
     auto* chart = new QChart;
     chart->setTitle(title);
-    chart->legend()->setAlignment(Qt::AlignRight);
+    chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(2, 2, 2, 2));
     chart->setBackgroundRoundness(0);
     x = new QValueAxis;
@@ -33,7 +33,7 @@ QChart* makeChart(const QString& title, QValueAxis*& x, QValueAxis*& y) {
     x->setLabelFormat(QStringLiteral("%.0f"));
     x->setRange(0, 10);
     y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%.0f"));
+    y->setLabelFormat(QStringLiteral("%g"));
     y->setRange(0, 1);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
@@ -179,6 +179,10 @@ void ChartsDock::rescale() {
     for (QValueAxis* x : {m_packetsX, m_bytesX}) x->setRange(std::floor(t0), std::ceil(t1));
     m_packetsY->setRange(0, std::max(1.0, maxPackets * 1.15));
     m_bytesY->setRange(0, std::max(100.0, maxBytes * 1.15));
+    for (QValueAxis* y : {m_packetsY, m_bytesY}) {
+        y->setTickCount(5);
+        y->applyNiceNumbers();
+    }
 }
 
 }  // namespace nlab::app
