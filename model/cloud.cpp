@@ -312,6 +312,29 @@ engine::SimDuration Cloud::settleInstances(engine::SimDuration limit) {
     return ran;
 }
 
+Status Cloud::removeHost(std::string_view name) {
+    auto it = std::find_if(m_state.hosts.begin(), m_state.hosts.end(),
+                           [&](const Host& h) { return h.name == name; });
+    if (it == m_state.hosts.end()) {
+        return Status::fail(ErrorCode::NotFound, "Host " + std::string(name) + " could not be found");
+    }
+    for (const auto& [id, inst] : m_state.instances) {
+        if (inst.hostId == name) {
+            return Status::fail(ErrorCode::InvalidArgument,
+                                "Host " + std::string(name) + " still runs instance " + inst.name);
+        }
+    }
+    for (const auto& [id, port] : m_state.ports) {
+        if (port.hostId == name) {
+            return Status::fail(ErrorCode::InvalidArgument,
+                                "Host " + std::string(name) + " still has port " + id + " bound");
+        }
+    }
+    if (Status st = m_agents->hostRemoved(*it); !st) return st;
+    m_state.hosts.erase(it);
+    return {};
+}
+
 Result<const Host*> Cloud::addHost(Host host) {
     if (host.name.empty()) {
         return makeError(ErrorCode::InvalidArgument, "A host needs a name");

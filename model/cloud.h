@@ -136,6 +136,9 @@ public:
     void setTenantId(std::string id);
 
     Result<const Host*> addHost(Host host);
+    /// Removes a host that holds nothing (no instance, no bound port): its node leaves the
+    /// lab and the other hosts drop their tunnels to it (undo of adding a host).
+    Status removeHost(std::string_view name);
     Result<const Network*> createNetwork(const NetworkRequest& request);
     Result<const Subnet*> createSubnet(const SubnetRequest& request);
     /// `neutron port-create NET [--mac-address M] [--fixed-ip ip_address=A]`: an unbound

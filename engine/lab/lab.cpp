@@ -403,6 +403,16 @@ Result<Node*> Lab::addNode(const std::string& name) {
     return m_nodes.back().get();
 }
 
+Status Lab::removeNode(std::string_view name) {
+    auto it = std::find_if(m_nodes.begin(), m_nodes.end(),
+                           [&](const auto& n) { return n->name() == name; });
+    if (it == m_nodes.end()) {
+        return Status::fail(ErrorCode::NotFound, "no node named '" + std::string(name) + "'");
+    }
+    m_nodes.erase(it);
+    return {};
+}
+
 Node* Lab::node(std::string_view name) const {
     for (const auto& n : m_nodes) {
         if (n->name() == name) return n.get();

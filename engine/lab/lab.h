@@ -170,6 +170,10 @@ public:
     const LinkLatencies& latencies() const { return m_latencies; }
 
     Result<Node*> addNode(const std::string& name);
+    /// Removes a node and everything on it (devices leave their segments; frames in flight
+    /// towards them are dropped). NotFound if unknown. The caller makes sure nothing else
+    /// (VMs, services) still refers to the node's namespaces or devices.
+    Status removeNode(std::string_view name);
     Node* node(std::string_view name) const;
     std::vector<Node*> nodes() const;
 

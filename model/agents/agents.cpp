@@ -958,6 +958,60 @@ Agents::~Agents() {
 
 Status Agents::hostAdded(const Host& host) { return m_impl->addHost(host); }
 
+Status Agents::hostRemoved(const Host& host) {
+    Impl& d = *m_impl;
+    Impl::HostRt* gone = d.hostRt(host.name);
+    if (gone == nullptr) return fail(ErrorCode::NotFound, "Host " + host.name + " could not be found");
+    if (!gone->vlans.empty()) {
+        return fail(ErrorCode::InvalidArgument, "Host " + host.name + " still has ports bound");
+    }
+    for (const auto& [net, rt] : d.dhcp) {
+        if (rt.host == host.name) {
+            return fail(ErrorCode::InvalidArgument, "Host " + host.name + " runs a DHCP server");
+        }
+    }
+    for (const auto& [id, rt] : d.routers) {
+        if (rt.host == host.name) {
+            return fail(ErrorCode::InvalidArgument, "Host " + host.name + " hosts a router");
+        }
+    }
+    for (const auto& [name, vm] : d.vms) {
+        if (vm.host == host.name) {
+            return fail(ErrorCode::InvalidArgument, "Host " + host.name + " runs instances");
+        }
+    }
+    const std::uint32_t remote = gone->dataIp;
+    for (auto& [name, h] : d.hosts) {
+        if (name == host.name) continue;
+        for (auto& [type, ports] : h.tunnels) {
+            auto p = ports.find(remote);
+            if (p == ports.end()) continue;
+            const std::uint32_t ofport = p->second;
+            const std::string portName = h.brTun->portName(ofport);
+            if (auto st = flowMod(*h.brTun, engine::FlowMod::Command::DeleteStrict,
+                                  "table=0,priority=1,in_port=" + std::to_string(ofport));
+                !st) {
+                return st;
+            }
+            if (auto st = h.node->deleteOvsPort(*h.brTun, portName); !st) return st;
+            ports.erase(p);
+            for (const auto& [net, lv] : h.vlans) {
+                if (h.vlanTypes.at(net) != type) continue;
+                // No tunnel left: the flood flow goes (a later tunnel_sync adds it back).
+                auto st = ports.empty()
+                              ? flowMod(*h.brTun, engine::FlowMod::Command::Delete,
+                                        "table=21,dl_vlan=" + std::to_string(lv))
+                              : d.modFloodFlow(h, lv, h.vlanSegs.at(net), type);
+                if (!st) return st;
+            }
+        }
+    }
+    if (auto st = d.lab.removeNode(host.name); !st) return st;
+    d.hosts.erase(host.name);
+    std::erase(d.hostOrder, host.name);
+    return {};
+}
+
 Status Agents::portCreated(const Port& port) {
     Impl& d = *m_impl;
     if (port.deviceOwner == owner::kDhcp) {

@@ -49,6 +49,10 @@ public:
     /// (base flows), tunnel ports between it and every existing host; on the network host
     /// br-ex with its external NIC on the "external" segment.
     engine::Status hostAdded(const Host& host);
+    /// A host leaves (it holds no bound port, DHCP server, router or VM): the other hosts'
+    /// tunnel ports to it and their table-0 rules go, their flood flows stop outputting to
+    /// it, and its node is removed from the lab.
+    engine::Status hostRemoved(const Host& host);
     /// A port was created or changed (DHCP, router interface/gateway ports: the DHCP and L3
     /// agents plug them; compute ports are plugged by instanceBooted()).
     engine::Status portCreated(const Port& port);

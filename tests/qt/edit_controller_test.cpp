@@ -590,8 +590,23 @@ private slots:
         QCOMPARE(qs(h->managementIp.toString()), QString("192.168.1.13"));
         QCOMPARE(qs(h->dataIp.toString()), QString("10.0.0.13"));
         QVERIFY(m_doc->cloud().lab().node("compute2"));
-        // Not undoable (the engine cannot remove a node): nothing on the stack.
-        QCOMPARE(m_undo->count(), 0);
+        // The new host has a GRE tunnel from the existing ones; undo removes the host, its node
+        // and those tunnels; redo brings it back with the same addresses.
+        const std::string tunnelTo = "gre-0a00000d";  // 10.0.0.13
+        auto brTunPorts = [&](const char* host) {
+            return m_doc->runCommand(QLatin1String(host), QStringLiteral("ovs-vsctl list-ports br-tun")).out;
+        };
+        QVERIFY(brTunPorts("compute").find(tunnelTo) != std::string::npos);
+        QCOMPARE(m_undo->count(), 1);
+        m_undo->undo();
+        QVERIFY(!state().host("compute2"));
+        QVERIFY(!m_doc->cloud().lab().node("compute2"));
+        QVERIFY(brTunPorts("compute").find(tunnelTo) == std::string::npos);
+        QVERIFY(brTunPorts("network").find(tunnelTo) == std::string::npos);
+        m_undo->redo();
+        QVERIFY(state().host("compute2"));
+        QCOMPARE(qs(state().host("compute2")->dataIp.toString()), QString("10.0.0.13"));
+        QVERIFY(brTunPorts("network").find(tunnelTo) != std::string::npos);
         QString error;
         QVERIFY(!m_edit->addHost("network", &error));
         QVERIFY(error.contains("one network node per lab"));

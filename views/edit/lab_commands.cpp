@@ -796,12 +796,11 @@ AddHostCommand::AddHostCommand(model::LabDocument& document, model::Host host)
 Status AddHostCommand::apply(Cloud& cloud, bool /*first*/) {
     if (auto h = cloud.addHost(m_host); !h)
         return h.error();
-    setObsolete(true);
     return {};
 }
 
-Status AddHostCommand::revert(Cloud& /*cloud*/) {
-    return Status::fail(ErrorCode::Unsupported, tr("A host cannot be removed").toStdString());
+Status AddHostCommand::revert(Cloud& cloud) {
+    return cloud.removeHost(m_host.name);
 }
 
 }  // namespace nlab::views
