@@ -10,6 +10,9 @@
 #include <QFile>
 #include <QImage>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
@@ -122,6 +125,8 @@ private slots:
     void captureDecodesWithTshark();
     void screenshotIs1280x800();
     void screenshotProgram();
+    void quittingAModifiedLabAsks();
+    void recoveryIsOffered();
 
 private:
     std::unique_ptr<MainWindow> seedWindow();
@@ -422,6 +427,61 @@ void MainWindowTest::screenshotProgram() {
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 1);
     QVERIFY(p.readAllStandardError().contains("xx"));
+}
+
+namespace {
+// Answers the next message box with 'button' once it shows.
+void answerNextMessageBox(QMessageBox::StandardButton button, QString* text = nullptr) {
+    QTimer::singleShot(0, [button, text] {
+        QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QMessageBox*>(QApplication::activeModalWidget()) != nullptr, 5000);
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (text) *text = box->text();
+        box->button(button)->click();
+    });
+}
+}  // namespace
+
+void MainWindowTest::quittingAModifiedLabAsks() {
+    auto w = seedWindow();
+    QVERIFY(w->close());  // unmodified: no question
+    w->show();
+    QCOMPARE(w->runConsoleLine("cloud", "neutron net-create asked"), 0);
+    QVERIFY(w->isWindowModified());
+    QString text;
+    answerNextMessageBox(QMessageBox::Cancel, &text);
+    QVERIFY(!w->close());
+    QVERIFY(w->isVisible());
+    QVERIFY(text.contains("untitled"));
+    answerNextMessageBox(QMessageBox::Discard);
+    QVERIFY(w->close());
+}
+
+void MainWindowTest::recoveryIsOffered() {
+    for (const auto& f : nlab::model::LabDocument::recoveryFiles()) nlab::model::LabDocument::discardRecoveryFile(f);
+    QString copy;
+    {
+        // A session that crashes: its recovery file stays (copied before the normal close).
+        nlab::model::LabDocument doc;
+        doc.setAutosaveInterval(0);
+        QVERIFY(doc.openSeed());
+        QCOMPARE(doc.runCommand("cloud", "neutron net-create recovered").status, 0);
+        QVERIFY(doc.writeRecoveryFile());
+        copy = doc.recoveryFilePath() + ".crash";
+        QVERIFY(QFile::copy(doc.recoveryFilePath(), copy));
+    }
+    QVERIFY(QFile::rename(copy, copy.chopped(6)));
+    QCOMPARE(nlab::model::LabDocument::recoveryFiles().size(), 1);
+    MainWindow w;
+    w.document().setAutosaveInterval(0);
+    answerNextMessageBox(QMessageBox::Yes);
+    QVERIFY(w.offerRecovery());
+    QVERIFY(w.document().cloud().state().network("recovered") != nullptr);
+    QVERIFY(w.document().isModified());
+    QVERIFY(w.isWindowModified());
+    // Declined: the file goes.
+    w.document().setModified(false);
+    w.document().removeRecoveryFile();
+    QVERIFY(nlab::model::LabDocument::recoveryFiles().isEmpty());
 }
 
 QTEST_MAIN(MainWindowTest)
