@@ -1084,13 +1084,6 @@ Do you want to save your changes?</source>
     </message>
 </context>
 <context>
-    <name>nlab::views::AddHostCommand</name>
-    <message>
-        <source>A host cannot be removed</source>
-        <translation>不能移除主机</translation>
-    </message>
-</context>
-<context>
     <name>nlab::views::AttachInstanceCommand</name>
     <message>
         <source>Instances attach to tenant networks, not to the external network</source>
