@@ -165,8 +165,10 @@ void Player::tick(double wallMs) {
         const EventRecord* r = next != 0 ? log.find(next) : nullptr;
         if (r != nullptr && double(r->time) <= target) {
             if (m_hopIntervalMs > 0 && m_sinceHopMs < m_hopIntervalMs) {
-                // Pacing: the playhead waits at this hop until its turn.
-                target = std::max(double(m_playTime), double(r->time));
+                // Pacing: the playhead holds at the hop shown last until the next one's turn
+                // (not at the next hop's time: the clock would run ahead of the picture).
+                const EventRecord* shown = m_cursor != 0 ? log.find(m_cursor) : nullptr;
+                target = std::max(double(m_playTime), shown != nullptr ? double(shown->time) : 0.0);
                 break;
             }
             if (m_hopIntervalMs > 0)
