@@ -39,6 +39,12 @@ void BadgeItem::setText(const QString& text) {
     update();
 }
 
+void BadgeItem::setTop(qreal top) {
+    if (qFuzzyCompare(top, m_top)) return;
+    m_top = top;
+    relayout();
+}
+
 void BadgeItem::setColor(const QColor& color) {
     m_color = color;
     update();

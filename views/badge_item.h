@@ -20,6 +20,8 @@ public:
     QString text() const { return m_text; }
     void setText(const QString& text);
     void setColor(const QColor& color);
+    /// Moves it above local y 'top' (the parent's top edge).
+    void setTop(qreal top);
 
 private:
     void relayout();

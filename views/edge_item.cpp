@@ -12,9 +12,10 @@ namespace nlab::views {
 
 namespace {
 
-QFont labelFont() {
+/// Tunnel labels are read; a VM NIC's name (eth0) only tags the short link to its tap.
+QFont labelFont(PhysEdgeKind kind) {
     QFont f;
-    f.setPointSizeF(7.5);
+    f.setPointSizeF(kind == PhysEdgeKind::VmNic ? 6.5 : 7.5);
     return f;
 }
 
@@ -58,12 +59,16 @@ void EdgeItem::setHighlighted(bool on) {
     update();
 }
 
-void EdgeItem::updatePath(const QPainterPath& spline) {
+void EdgeItem::updatePath(const QPainterPath& spline, std::optional<QPointF> labelAt, qreal labelRoom) {
     prepareGeometryChange();
     const QRectF a = m_from->sceneBox();
     const QRectF b = m_to->sceneBox();
     if (!spline.isEmpty()) {
+        // From 'from' to 'to' (tokens follow it), whichever way the layout gave it.
         m_path = spline;
+        const QPointF start = spline.elementAt(0);
+        const auto dist = [](QPointF p, QPointF q) { return std::hypot(p.x() - q.x(), p.y() - q.y()); };
+        if (dist(start, b.center()) < dist(start, a.center())) m_path = spline.toReversed();
     } else {
         QPainterPath p;
         const QPointF start = boxExit(a, b.center());
@@ -83,13 +88,26 @@ void EdgeItem::updatePath(const QPainterPath& spline) {
         m_path = p;
     }
     m_labelRect = QRectF();
+    m_labelText = m_label;
     if (!m_label.isEmpty()) {
-        const QFontMetricsF fm(labelFont());
-        const QStringList lines = m_label.split(QLatin1Char('\n'));
+        const QFontMetricsF fm(labelFont(m_kind));
+        QStringList lines = m_label.split(QLatin1Char('\n'));
+        // One line: what both ends share ("GRE key=flow ") written once.
+        QString joined = lines.join(QStringLiteral("  \u00b7  "));
+        if (lines.size() == 2) {
+            qsizetype common = 0;
+            while (common < std::min(lines[0].size(), lines[1].size()) && lines[0][common] == lines[1][common]) ++common;
+            common = lines[0].lastIndexOf(QLatin1Char(' '), common - 1) + 1;  // whole words
+            if (common > 0) joined = lines[0] + QStringLiteral("  \u00b7  ") + lines[1].mid(common);
+        }
+        if (lines.size() > 1 && fm.horizontalAdvance(joined) + 8 <= labelRoom) {
+            lines = QStringList{joined};
+            m_labelText = joined;
+        }
         qreal w = 0;
         for (const QString& l : lines) w = std::max(w, fm.horizontalAdvance(l));
-        const QSizeF size(w + 8, fm.lineSpacing() * lines.size() + 4);
-        const QPointF mid = m_path.pointAtPercent(0.5);
+        const QSizeF size(w + 8, fm.lineSpacing() * lines.size() + (m_kind == PhysEdgeKind::VmNic ? 0 : 3));
+        const QPointF mid = labelAt ? *labelAt : m_path.pointAtPercent(0.5);
         m_labelRect = QRectF(mid - QPointF(size.width() / 2, size.height() / 2), size);
     }
     m_bounds = m_path.controlPointRect().adjusted(-4, -4, 4, 4);
@@ -130,9 +148,9 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
         painter->setPen(QPen(c.darker(120), 1));
         painter->setBrush(QColor(255, 255, 255, 230));
         painter->drawRoundedRect(m_labelRect, 3, 3);
-        painter->setFont(labelFont());
+        painter->setFont(labelFont(m_kind));
         painter->setPen(QColor(0x4e, 0x34, 0x2e));
-        painter->drawText(m_labelRect, Qt::AlignCenter, m_label);
+        painter->drawText(m_labelRect, Qt::AlignCenter, m_labelText);
     }
 }
 

@@ -10,6 +10,8 @@
 #include <QPainterPath>
 #include <QString>
 
+#include <optional>
+
 namespace nlab::views {
 
 class NodeItem;
@@ -33,9 +35,11 @@ public:
     QString label() const { return m_label; }
     void setLabel(const QString& label);
     void setColor(const QColor& color);
-    /// Uses 'spline' (scene coordinates, from the layout) or, when empty, a line (a curve
-    /// for tunnels) between the boxes of the two ends.
-    void updatePath(const QPainterPath& spline = {});
+    /// Uses 'spline' (scene coordinates, from the layout or the scene's routing) or, when
+    /// empty, a line (a curve for tunnels) between the boxes of the two ends. The label is
+    /// centred on 'labelAt' (default: the middle of the path), its lines joined into one when
+    /// 'labelRoom' (the free width there) allows.
+    void updatePath(const QPainterPath& spline = {}, std::optional<QPointF> labelAt = {}, qreal labelRoom = 0);
     /// The path in scene coordinates, from 'from' to 'to'.
     QPainterPath path() const { return m_path; }
     bool isHighlighted() const { return m_highlighted; }
@@ -50,6 +54,7 @@ private:
     QColor m_color;
     QPainterPath m_path;
     QRectF m_labelRect;
+    QString m_labelText;  ///< As drawn (m_label, or its lines joined).
     QRectF m_bounds;
     bool m_highlighted = false;
 };

@@ -1,5 +1,7 @@
 #include "views/frame_item.h"
 
+#include "views/physical_graph.h"
+
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
@@ -7,7 +9,7 @@
 namespace nlab::views {
 
 namespace {
-constexpr qreal kHeader = 22;
+constexpr qreal kHeader = 18;  // LayoutOptions::clusterHeader
 }
 
 FrameItem::FrameItem(const QString& key, Style style, const QString& label, QGraphicsItem* parent)
@@ -81,17 +83,17 @@ void FrameItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
     painter->setBrush(m_style == Style::Namespace ? header.lighter(185) : header);
     painter->drawRoundedRect(head, 7, 7);
     const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
-    const int iconSize = 16;
+    const int iconSize = 14;
     painter->drawPixmap(QPointF(head.left() + 4, head.top() + (head.height() - iconSize) / 2),
                         iconPixmap(icon, iconSize, dpr));
-    QFont f = painter->font();
-    f.setPointSizeF(m_style == Style::Namespace ? 7.5 : 9);
-    f.setBold(m_style != Style::Namespace);
+    const QFont f = physFrameFont(m_style == Style::Namespace);
     painter->setFont(f);
     painter->setPen(m_style == Style::Namespace ? header.darker(140) : QColor(Qt::white));
     const QRectF textRect = head.adjusted(iconSize + 9, 0, -4, 0);
     painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
-                      QFontMetricsF(f).elidedText(m_label, Qt::ElideMiddle, textRect.width()));
+                      // Namespaces are known by their prefix (qdhcp-224f79e0...).
+                      QFontMetricsF(f).elidedText(m_label, m_style == Style::Namespace ? Qt::ElideRight : Qt::ElideMiddle,
+                                                  textRect.width()));
 }
 
 }  // namespace nlab::views

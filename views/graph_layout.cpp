@@ -9,6 +9,7 @@
 #include <graphviz/gvc.h>
 
 #include <algorithm>
+#include <tuple>
 #include <functional>
 #include <cmath>
 #include <map>
@@ -140,6 +141,9 @@ void fitClusters(const LayoutGraph& g, const ClusterTree& tree,
             fitted = box.adjusted(-o.clusterMargin, -o.clusterMargin - o.clusterHeader,
                                   o.clusterMargin, o.clusterMargin);
         }
+        if (!fitted.isNull() && fitted.width() < cl.minWidth) {
+            fitted.adjust(-(cl.minWidth - fitted.width()) / 2, 0, (cl.minWidth - fitted.width()) / 2, 0);
+        }
         const auto m = minimum.constFind(cl.id);
         if (m != minimum.constEnd()) fitted = fitted.isNull() ? *m : fitted.united(*m);
         if (!fitted.isNull()) rects.insert(cl.id, fitted);
@@ -177,6 +181,9 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
     setAttr(graph, "nodesep", inches(o.nodeSep));
     setAttr(graph, "ranksep", inches(o.rankSep));
     setAttr(graph, "splines", useDot ? QStringLiteral("spline") : QStringLiteral("false"));
+    // newrank: rank=same may pair nodes of different clusters (a namespace's port and the
+    // bridge it plugs into).
+    if (useDot) setAttr(graph, "newrank", QStringLiteral("true"));
     if (!useDot) {
         setAttr(graph, "overlap", QStringLiteral("prism"));
         setAttr(graph, "sep", QStringLiteral("+6"));
@@ -199,9 +206,19 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
         const QByteArray name = "cluster_" + QByteArray::number(c);
         Agraph_t* sg = agsubg(parent, const_cast<char*>(name.constData()), 1);
         const auto& cl = g.clusters[static_cast<std::size_t>(c)];
-        // A label reserves the header; Graphviz sizes it with its own font metrics.
-        setAttr(sg, "label", cl.label.isEmpty() ? QStringLiteral(" ") : cl.label);
-        setAttr(sg, "fontsize", QString::number(o.clusterHeader * 0.6, 'f', 1), "14");
+        // An empty fixed-size HTML label reserves the header (the views draw the title):
+        // exactly its height, and the cluster's minimum width.
+        const double labelWidth = std::max(1.0, cl.minWidth - 2 * o.clusterMargin - 2);
+        const QByteArray html = QStringLiteral("<TABLE BORDER=\"0\" CELLPADDING=\"0\" CELLSPACING=\"0\"><TR>"
+                                               "<TD FIXEDSIZE=\"TRUE\" WIDTH=\"%1\" HEIGHT=\"%2\"></TD></TR></TABLE>")
+                                    .arg(qRound(labelWidth))
+                                    .arg(qRound(std::max(1.0, o.clusterHeader - 8)))
+                                    .toUtf8();
+        char* label = agstrdup_html(graph, const_cast<char*>(html.constData()));
+        char labelAttr[] = "label";
+        char noLabel[] = "";
+        agsafeset(sg, labelAttr, label, noLabel);
+        agstrfree(graph, label);
         setAttr(sg, "margin", QString::number(o.clusterMargin, 'f', 1), "8");
         sub[c] = sg;
         for (int child : tree.children[static_cast<std::size_t>(c)]) makeCluster(child, sg);
@@ -224,9 +241,7 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
     }
     std::vector<std::pair<int, Agedge_t*>> gvEdges;
     for (int e : b.edges) {
-        const auto& edge = g.edges[static_cast<std::size_t>(e)];
-        (void)edge;
-        gvEdges.push_back({e, nullptr});
+        if (g.edges[static_cast<std::size_t>(e)].routed) gvEdges.push_back({e, nullptr});
     }
     QHash<QString, int> nodeIndex;
     for (int n : b.nodes) nodeIndex.insert(g.nodes[static_cast<std::size_t>(n)].id, n);
@@ -237,6 +252,14 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
         const QByteArray name = "e" + QByteArray::number(e);
         ge = agedge(graph, t, h, const_cast<char*>(name.constData()), 1);
         if (!edge.constraint) setAttr(ge, "constraint", QStringLiteral("false"), "true");
+        if (!edge.visible) setAttr(ge, "style", QStringLiteral("invis"), "");
+        if (useDot && edge.sameRank) {
+            const QByteArray rankName = "rank" + QByteArray::number(e);
+            Agraph_t* same = agsubg(graph, const_cast<char*>(rankName.constData()), 1);
+            setAttr(same, "rank", QStringLiteral("same"));
+            agsubnode(same, t, 1);
+            agsubnode(same, h, 1);
+        }
     }
 
     // Sinks (a host's NICs) to the bottom: invisible weightless edges from every node that
@@ -246,7 +269,7 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
         std::set<int> hasOut;
         for (int e : b.edges) {
             const auto& edge = g.edges[static_cast<std::size_t>(e)];
-            if (edge.constraint) hasOut.insert(nodeIndex.value(edge.from));
+            if (edge.constraint && edge.routed) hasOut.insert(nodeIndex.value(edge.from));
         }
         for (int n : b.nodes) {
             if (g.nodes[static_cast<std::size_t>(n)].sink) sinks.push_back(n);
@@ -282,6 +305,7 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
         b.clusters.insert(g.clusters[static_cast<std::size_t>(c)].id, QRectF(tl, br).normalized());
     }
     for (const auto& [e, ge] : gvEdges) {
+        if (!g.edges[static_cast<std::size_t>(e)].visible) continue;
         const splines* spl = ED_spl(ge);
         if (!spl || spl->size < 1) continue;
         QPainterPath path;
@@ -299,7 +323,16 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
             }
             if (bz.eflag) path.lineTo(toScene(bz.ep));
         }
-        b.paths.insert(g.edges[static_cast<std::size_t>(e)].id, path);
+        // Paths run from 'from' to 'to' (dot may give a reversed edge's the other way).
+        const LayoutEdge& le = g.edges[static_cast<std::size_t>(e)];
+        if (!path.isEmpty()) {
+            const QPointF tail = toScene(ND_coord(gvNodes[static_cast<std::size_t>(nodeIndex.value(le.from))]));
+            const QPointF head = toScene(ND_coord(gvNodes[static_cast<std::size_t>(nodeIndex.value(le.to))]));
+            const QPointF start = path.elementAt(0);
+            const auto dist = [](QPointF p, QPointF q) { return std::hypot(p.x() - q.x(), p.y() - q.y()); };
+            if (dist(start, head) < dist(start, tail)) path = path.toReversed();
+        }
+        b.paths.insert(le.id, path);
     }
     gvFreeLayout(gvc, graph);
     agclose(graph);
@@ -324,93 +357,159 @@ void layoutBlock(GVC_t* gvc, const LayoutGraph& g, const ClusterTree& tree, Bloc
     b.size = extent.size();
 }
 
-/// Arranges blocks with dot (their sizes as node sizes, the edges between them).
-/// Returns the top-left of each block, or an empty vector on failure. Caller holds the lock.
-std::vector<QPointF> arrangeWithDot(GVC_t* gvc, const LayoutGraph& g, const std::vector<Block>& blocks,
-                                    const std::vector<int>& blockOfNode, const LayoutOptions& o) {
-    char graphName[] = "blocks";
-    Agraph_t* graph = agopen(graphName, Agdirected, nullptr);
-    setAttr(graph, "rankdir", QStringLiteral("TB"));
-    setAttr(graph, "nodesep", inches(o.blockSpacing));
-    setAttr(graph, "ranksep", inches(o.blockSpacing));
-    setAttr(graph, "splines", QStringLiteral("false"));
-    char shapeName[] = "shape";
-    char boxValue[] = "box";
-    agattr(graph, AGNODE, shapeName, boxValue);
-    char fixedName[] = "fixedsize";
-    char trueValue[] = "true";
-    agattr(graph, AGNODE, fixedName, trueValue);
-    char labelName[] = "label";
-    char empty[] = "";
-    agattr(graph, AGNODE, labelName, empty);
-    std::vector<Agnode_t*> nodes;
+/// Rows of blocks, bottom-aligned and centred: cluster blocks first (input order), then the
+/// single-node blocks. The row width is chosen so that the drawing, with 'extraHeight' more
+/// below it (the bars), fits a viewport of LayoutOptions::aspect at the largest scale.
+/// Returns the top-left of each block.
+std::vector<QPointF> arrangeInRows(const std::vector<Block>& blocks, double extraHeight, const LayoutOptions& o) {
+    std::vector<std::size_t> order;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-        const QByteArray name = "b" + QByteArray::number(static_cast<int>(i));
-        Agnode_t* n = agnode(graph, const_cast<char*>(name.constData()), 1);
-        setAttr(n, "width", inches(std::max(1.0, blocks[i].size.width())));
-        setAttr(n, "height", inches(std::max(1.0, blocks[i].size.height())));
-        nodes.push_back(n);
+        if (blocks[i].cluster >= 0) order.push_back(i);
     }
-    std::set<std::pair<int, int>> seen;
-    QHash<QString, int> nodeIndex;
-    for (std::size_t i = 0; i < g.nodes.size(); ++i) nodeIndex.insert(g.nodes[i].id, static_cast<int>(i));
-    for (const auto& e : g.edges) {
-        if (!e.constraint) continue;
-        const auto f = nodeIndex.constFind(e.from);
-        const auto t = nodeIndex.constFind(e.to);
-        if (f == nodeIndex.constEnd() || t == nodeIndex.constEnd()) continue;
-        const int bf = blockOfNode[static_cast<std::size_t>(*f)];
-        const int bt = blockOfNode[static_cast<std::size_t>(*t)];
-        if (bf == bt || !seen.insert({bf, bt}).second) continue;
-        if (seen.count({bt, bf})) continue;  // keep the graph acyclic between two blocks
-        const QByteArray name = "x" + QByteArray::number(static_cast<int>(seen.size()));
-        agedge(graph, nodes[static_cast<std::size_t>(bf)], nodes[static_cast<std::size_t>(bt)],
-               const_cast<char*>(name.constData()), 1);
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (blocks[i].cluster < 0) order.push_back(i);
     }
-    std::vector<QPointF> result;
-    if (gvLayout(gvc, graph, "dot") == 0) {
-        const boxf bb = GD_bb(graph);
-        for (std::size_t i = 0; i < blocks.size(); ++i) {
-            const pointf c = ND_coord(nodes[i]);
-            result.push_back(QPointF(c.x - bb.LL.x - blocks[i].size.width() / 2,
-                                     bb.UR.y - c.y - blocks[i].size.height() / 2));
+    const double gap = o.blockSpacing;
+    double total = 0, widest = 0;
+    for (std::size_t i : order) {
+        total += blocks[i].size.width() + gap;
+        widest = std::max(widest, blocks[i].size.width());
+    }
+    // Greedy rows under a width limit: the row index of each block (in 'order').
+    auto rowsFor = [&](double limit) {
+        std::vector<int> row(order.size(), 0);
+        double x = 0;
+        int r = 0;
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            const double w = blocks[order[k]].size.width();
+            if (x > 0 && x + w > limit + 0.5) {
+                ++r;
+                x = 0;
+            }
+            row[k] = r;
+            x += w + gap;
         }
-        gvFreeLayout(gvc, graph);
+        return row;
+    };
+    auto extentOf = [&](const std::vector<int>& row) {
+        std::vector<double> widths, heights;
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            const auto r = static_cast<std::size_t>(row[k]);
+            if (r >= widths.size()) {
+                widths.resize(r + 1, -gap);
+                heights.resize(r + 1, 0);
+            }
+            widths[r] += blocks[order[k]].size.width() + gap;
+            heights[r] = std::max(heights[r], blocks[order[k]].size.height());
+        }
+        double w = 0, h = -gap;
+        for (std::size_t r = 0; r < widths.size(); ++r) {
+            w = std::max(w, widths[r]);
+            h += heights[r] + gap;
+        }
+        return std::make_tuple(w, h, widths, heights);
+    };
+    std::vector<int> best;
+    double bestScale = -1;
+    const int n = static_cast<int>(order.size());
+    for (int k = 1; k <= n; ++k) {
+        const std::vector<int> row = rowsFor(std::max(widest, total / k - gap));
+        const auto [w, h, widths, heights] = extentOf(row);
+        // The scale a viewport of the target aspect (height 1) affords.
+        const double scale = std::min(o.aspect / std::max(1.0, w), 1.0 / std::max(1.0, h + extraHeight));
+        if (scale > bestScale * 1.0001) {
+            bestScale = scale;
+            best = row;
+        }
     }
-    agclose(graph);
+    std::vector<QPointF> result(blocks.size());
+    if (order.empty()) return result;
+    const auto [w, h, widths, heights] = extentOf(best);
+    double y = 0;
+    std::size_t k = 0;
+    for (std::size_t r = 0; r < widths.size(); ++r) {
+        double x = (w - widths[r]) / 2;
+        for (; k < order.size() && static_cast<std::size_t>(best[k]) == r; ++k) {
+            const Block& b = blocks[order[k]];
+            result[order[k]] = QPointF(x, y + heights[r] - b.size.height());
+            x += b.size.width() + gap;
+        }
+        y += heights[r] + gap;
+    }
     return result;
 }
 
-/// Shelf grid: cluster blocks in rows of about the target aspect, then the single-node
-/// blocks in a row below.
-std::vector<QPointF> arrangeInGrid(const std::vector<Block>& blocks, const LayoutOptions& o) {
-    double area = 0;
-    for (const auto& b : blocks) area += (b.size.width() + o.blockSpacing) * (b.size.height() + o.blockSpacing);
-    double rowWidth = std::sqrt(area * o.gridAspect);
-    for (const auto& b : blocks) rowWidth = std::max(rowWidth, b.size.width());
-    std::vector<QPointF> result(blocks.size());
-    double x = 0, y = 0, rowHeight = 0;
-    auto placeAll = [&](bool clusters) {
-        for (std::size_t i = 0; i < blocks.size(); ++i) {
-            if ((blocks[i].cluster >= 0) != clusters) continue;
-            if (x > 0 && x + blocks[i].size.width() > rowWidth) {
-                x = 0;
-                y += rowHeight + o.blockSpacing;
-                rowHeight = 0;
-            }
-            result[i] = QPointF(x, y);
-            x += blocks[i].size.width() + o.blockSpacing;
-            rowHeight = std::max(rowHeight, blocks[i].size.height());
-        }
-    };
-    placeAll(true);
-    if (x > 0) {
-        x = 0;
-        y += rowHeight + o.blockSpacing;
-        rowHeight = 0;
+/// A vertical drop from the bottom of 'node' (centre 'p') to the top of 'bar'.
+QPainterPath dropPath(QPointF p, QSizeF node, const QRectF& bar) {
+    const double x = std::clamp(p.x(), bar.left() + 4, std::max(bar.left() + 4, bar.right() - 4));
+    QPainterPath path;
+    const double bottom = p.y() + node.height() / 2;
+    if (bottom <= bar.top()) {
+        path.moveTo(p.x(), bottom);
+        if (!qFuzzyCompare(x, p.x())) path.lineTo(p.x(), (bottom + bar.top()) / 2);
+        path.lineTo(x, bar.top());
+    } else {
+        path.moveTo(p.x(), p.y() - node.height() / 2);
+        path.lineTo(x, bar.bottom());
     }
-    placeAll(false);
-    return result;
+    return path;
+}
+
+/// Bars under everything already placed in 'result' (extent 'drawing'): stacked in input
+/// order, each as wide as the nodes it links to (at least its minimum size), with drops.
+void placeBars(const LayoutGraph& g, const std::vector<int>& bars, const QRectF& drawing,
+               const LayoutOptions& o, LayoutResult& result) {
+    QHash<QString, int> nodeIndex;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) nodeIndex.insert(g.nodes[i].id, static_cast<int>(i));
+    double y = drawing.isNull() ? 0 : drawing.bottom() + o.blockSpacing;
+    for (int bi : bars) {
+        const LayoutNode& bar = g.nodes[static_cast<std::size_t>(bi)];
+        double left = 0, right = 0;
+        bool any = false;
+        for (const auto& e : g.edges) {
+            const QString other = e.from == bar.id ? e.to : (e.to == bar.id ? e.from : QString());
+            if (other.isEmpty()) continue;
+            const auto p = result.positions.constFind(other);
+            if (p == result.positions.constEnd()) continue;
+            const double half = g.nodes[static_cast<std::size_t>(nodeIndex.value(other))].size.width() / 2;
+            left = any ? std::min(left, p->x() - half) : p->x() - half;
+            right = any ? std::max(right, p->x() + half) : p->x() + half;
+            any = true;
+        }
+        if (!any) {
+            left = drawing.isNull() ? 0 : drawing.left();
+            right = drawing.isNull() ? bar.size.width() : drawing.right();
+        }
+        if (right - left < bar.size.width()) right = left + bar.size.width();
+        const QSizeF size(right - left, bar.size.height());
+        result.sizes.insert(bar.id, size);
+        result.positions.insert(bar.id, QPointF((left + right) / 2, y + size.height() / 2));
+        y += size.height() + o.barGap;
+    }
+}
+
+/// Drops for the edges between a bar and a node placed in 'result' that have no path yet.
+void addDropPaths(const LayoutGraph& g, LayoutResult& result) {
+    QHash<QString, int> nodeIndex;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) nodeIndex.insert(g.nodes[i].id, static_cast<int>(i));
+    for (const auto& e : g.edges) {
+        if (!e.visible || result.edgePaths.contains(e.id)) continue;
+        const auto f = nodeIndex.constFind(e.from);
+        const auto t = nodeIndex.constFind(e.to);
+        if (f == nodeIndex.constEnd() || t == nodeIndex.constEnd()) continue;
+        const LayoutNode& from = g.nodes[static_cast<std::size_t>(*f)];
+        const LayoutNode& to = g.nodes[static_cast<std::size_t>(*t)];
+        if (from.bar == to.bar) continue;
+        const LayoutNode& bar = from.bar ? from : to;
+        const LayoutNode& node = from.bar ? to : from;
+        if (!result.positions.contains(bar.id) || !result.positions.contains(node.id)) continue;
+        const QSizeF barSize = result.sizes.value(bar.id, bar.size);
+        const QPointF c = result.positions.value(bar.id);
+        const QRectF barRect(c - QPointF(barSize.width() / 2, barSize.height() / 2), barSize);
+        QPainterPath path = dropPath(result.positions.value(node.id), node.size, barRect);
+        if (from.bar) path = path.toReversed();
+        result.edgePaths.insert(e.id, path);
+    }
 }
 
 QString dotQuote(const QString& s) {
@@ -451,7 +550,12 @@ LayoutResult GraphLayout::compute(const LayoutGraph& g, const LayoutOptions& o) 
             blocks[static_cast<std::size_t>(blockOfCluster[c])].nodes.push_back(n);
         }
     }
+    std::vector<int> bars;
     for (int n : tree.topNodes) {
+        if (g.nodes[static_cast<std::size_t>(n)].bar) {
+            bars.push_back(n);
+            continue;
+        }
         blockOfNode[static_cast<std::size_t>(n)] = static_cast<int>(blocks.size());
         Block b;
         b.nodes.push_back(n);
@@ -464,12 +568,11 @@ LayoutResult GraphLayout::compute(const LayoutGraph& g, const LayoutOptions& o) 
         const auto t = nodeIndex.constFind(g.edges[e].to);
         if (f == nodeIndex.constEnd() || t == nodeIndex.constEnd()) continue;
         const int bf = blockOfNode[static_cast<std::size_t>(*f)];
-        if (bf == blockOfNode[static_cast<std::size_t>(*t)] && *f != *t) {
+        if (bf >= 0 && bf == blockOfNode[static_cast<std::size_t>(*t)] && *f != *t) {
             blocks[static_cast<std::size_t>(bf)].edges.push_back(static_cast<int>(e));
         }
     }
     // Empty cluster blocks (a cluster without nodes) keep a small size.
-    std::vector<QPointF> origins;
     {
         std::lock_guard<std::mutex> lock(graphvizMutex());
         agseterr(AGERR);
@@ -484,16 +587,13 @@ LayoutResult GraphLayout::compute(const LayoutGraph& g, const LayoutOptions& o) 
             }
             layoutBlock(gvc, g, tree, b, o);
         }
-        if (static_cast<int>(blocks.size()) <= o.blockDotLimit && blocks.size() > 1) {
-            origins = arrangeWithDot(gvc, g, blocks, blockOfNode, o);
-        }
         gvFreeContext(gvc);
     }
-    QString arrangement = QStringLiteral("dot");
-    if (origins.size() != blocks.size()) {
-        origins = arrangeInGrid(blocks, o);
-        arrangement = QStringLiteral("grid");
-    }
+    double barsHeight = 0;
+    for (int n : bars) barsHeight += g.nodes[static_cast<std::size_t>(n)].size.height() + o.barGap;
+    if (!bars.empty()) barsHeight += o.blockSpacing - o.barGap;
+    const std::vector<QPointF> origins = arrangeInRows(blocks, barsHeight, o);
+    const QString arrangement = QStringLiteral("rows");
     QStringList methods;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         Block& b = blocks[i];
@@ -511,7 +611,7 @@ LayoutResult GraphLayout::compute(const LayoutGraph& g, const LayoutOptions& o) 
     }
     double x = 0;
     for (const auto& node : g.nodes) {
-        if (result.positions.contains(node.id)) continue;
+        if (result.positions.contains(node.id) || node.bar) continue;
         result.positions.insert(node.id, QPointF(x + node.size.width() / 2,
                                                  extent.bottom() + o.blockSpacing + node.size.height() / 2));
         x += node.size.width() + o.nodeSep;
@@ -522,6 +622,17 @@ LayoutResult GraphLayout::compute(const LayoutGraph& g, const LayoutOptions& o) 
     for (auto it = fitted.cbegin(); it != fitted.cend(); ++it) {
         if (!result.clusters.contains(it.key())) result.clusters.insert(it.key(), *it);
     }
+    // The bars under the whole drawing, their drops.
+    QRectF drawing;
+    for (const auto& node : g.nodes) {
+        const auto p = result.positions.constFind(node.id);
+        if (p == result.positions.constEnd()) continue;
+        const QRectF r(*p - QPointF(node.size.width() / 2, node.size.height() / 2), node.size);
+        drawing = drawing.isNull() ? r : drawing.united(r);
+    }
+    for (const QRectF& r : std::as_const(result.clusters)) drawing = drawing.isNull() ? r : drawing.united(r);
+    placeBars(g, bars, drawing, o, result);
+    addDropPaths(g, result);
     if (methods.isEmpty()) methods << QStringLiteral("single");
     result.method = methods.join(QLatin1Char('/')) + QLatin1Char('+') + arrangement;
     result.elapsedMs = timer.elapsed();
@@ -540,17 +651,26 @@ LayoutResult GraphLayout::place(const LayoutGraph& g, const LayoutResult& previo
     QHash<QString, int> nodeIndex;
     for (std::size_t i = 0; i < g.nodes.size(); ++i) nodeIndex.insert(g.nodes[i].id, static_cast<int>(i));
 
+    // Bars keep the size the full layout gave them.
+    for (const auto& node : g.nodes) {
+        const auto s = previous.sizes.constFind(node.id);
+        if (s != previous.sizes.constEnd() && previous.positions.contains(node.id)) result.sizes.insert(node.id, *s);
+    }
     auto rectOf = [&](int n, QPointF centre) {
-        const QSizeF s = g.nodes[static_cast<std::size_t>(n)].size;
+        const auto& node = g.nodes[static_cast<std::size_t>(n)];
+        const QSizeF s = result.sizes.value(node.id, node.size);
         return QRectF(centre - QPointF(s.width() / 2, s.height() / 2), s);
     };
     std::vector<QRectF> occupied;
     std::vector<int> unplaced;
+    std::vector<int> newBars;
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         const auto p = previous.positions.constFind(g.nodes[i].id);
         if (p != previous.positions.constEnd()) {
             result.positions.insert(g.nodes[i].id, *p);
             occupied.push_back(rectOf(static_cast<int>(i), *p));
+        } else if (g.nodes[i].bar) {
+            newBars.push_back(static_cast<int>(i));
         } else {
             unplaced.push_back(static_cast<int>(i));
         }
@@ -566,6 +686,8 @@ LayoutResult GraphLayout::place(const LayoutGraph& g, const LayoutResult& previo
         const auto f = nodeIndex.constFind(e.from);
         const auto t = nodeIndex.constFind(e.to);
         if (f == nodeIndex.constEnd() || t == nodeIndex.constEnd() || *f == *t) continue;
+        // A bar is no anchor: what links to it belongs in its own host.
+        if (g.nodes[static_cast<std::size_t>(*f)].bar || g.nodes[static_cast<std::size_t>(*t)].bar) continue;
         adj[static_cast<std::size_t>(*t)].push_back({*f, +1});
         adj[static_cast<std::size_t>(*f)].push_back({*t, -1});
     }
@@ -660,6 +782,7 @@ LayoutResult GraphLayout::place(const LayoutGraph& g, const LayoutResult& previo
         commit(n, at);
     }
     fitClusters(g, tree, result.positions, o, result.clusters, minimum);
+    if (!newBars.empty()) placeBars(g, newBars, extent(), o, result);
     // Splines stay valid for edges whose ends did not move.
     for (const auto& e : g.edges) {
         const auto p = previous.edgePaths.constFind(e.id);
@@ -670,6 +793,7 @@ LayoutResult GraphLayout::place(const LayoutGraph& g, const LayoutResult& previo
             result.edgePaths.insert(e.id, *p);
         }
     }
+    addDropPaths(g, result);
     result.elapsedMs = timer.elapsed();
     return result;
 }
@@ -686,15 +810,16 @@ QString GraphLayout::toDot(const LayoutGraph& g, const LayoutResult* positions) 
     }
     QString out;
     out += QStringLiteral("digraph lab {\n");
-    out += QStringLiteral("  graph [rankdir=TB, fontname=\"sans-serif\"];\n");
+    out += QStringLiteral("  graph [rankdir=TB, newrank=true, fontname=\"sans-serif\"];\n");
     out += QStringLiteral("  node [shape=box, fontname=\"sans-serif\", fontsize=9];\n");
     out += QStringLiteral("  edge [arrowhead=none, fontname=\"sans-serif\", fontsize=8];\n");
     auto nodeLine = [&](int n, const QString& indent) {
         const auto& node = g.nodes[static_cast<std::size_t>(n)];
+        const QSizeF size = positions ? positions->sizes.value(node.id, node.size) : node.size;
         QString line = indent + dotQuote(node.id) + QStringLiteral(" [label=") +
                        dotQuote(node.label.isEmpty() ? node.id : node.label) +
-                       QStringLiteral(", width=") + inches(node.size.width()) +
-                       QStringLiteral(", height=") + inches(node.size.height());
+                       QStringLiteral(", width=") + inches(size.width()) +
+                       QStringLiteral(", height=") + inches(size.height());
         if (positions && positions->positions.contains(node.id)) {
             const QPointF p = positions->positions.value(node.id);
             line += QStringLiteral(", pos=\"%1,%2\"").arg(p.x(), 0, 'f', 1).arg(height - p.y(), 0, 'f', 1);
@@ -717,8 +842,13 @@ QString GraphLayout::toDot(const LayoutGraph& g, const LayoutResult* positions) 
         QStringList attrs;
         if (!e.label.isEmpty()) attrs << QStringLiteral("label=") + dotQuote(e.label);
         if (!e.constraint) attrs << QStringLiteral("constraint=false");
+        if (!e.visible) attrs << QStringLiteral("style=invis");
         if (!attrs.isEmpty()) out += QStringLiteral(" [") + attrs.join(QStringLiteral(", ")) + QLatin1Char(']');
         out += QStringLiteral(";\n");
+        if (e.sameRank) {
+            out += QStringLiteral("  { rank=same; ") + dotQuote(e.from) + QStringLiteral("; ") + dotQuote(e.to) +
+                   QStringLiteral("; }\n");
+        }
     }
     out += QStringLiteral("}\n");
     return out;

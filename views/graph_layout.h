@@ -13,11 +13,17 @@
 //   - Divide and arrange. dot takes minutes on a 1000-node graph with clusters, seconds on
 //     none, so compute() never gives it the whole lab: each top-level cluster (a host) is a
 //     "block" laid out on its own — with dot (clusters for the nested groups, ranks follow
-//     the edge directions) up to LayoutOptions::dotNodeLimit nodes, with sfdp beyond — and
-//     top-level nodes outside any cluster are blocks of their own. The blocks are then
-//     arranged: with dot on the block graph (one node per block, the edges between blocks)
-//     when there are few, in a shelf grid of rows when there are many. Edges inside a block
-//     keep dot's splines; edges between blocks get none (the views draw them straight).
+//     the edge directions, LayoutEdge::sameRank pairs side by side, invisible edges shaping
+//     it) up to LayoutOptions::dotNodeLimit nodes, with sfdp beyond — and top-level nodes
+//     outside any cluster are blocks of their own. The blocks are then arranged in rows
+//     (bottom-aligned, so the hosts' NICs line up), the row breaks chosen so the whole
+//     drawing best fills a viewport of LayoutOptions::aspect: the views fit the drawing into
+//     their viewport, and the scale they can afford is what makes labels readable.
+//     Edges inside a block keep dot's splines; edges between blocks get none (the views
+//     draw them straight).
+//   - Bars. A LayoutNode::bar (an L2 segment) is no block: it becomes a horizontal bar
+//     under all blocks, as wide as the nodes it links to (LayoutResult::sizes), and each
+//     of its edges a vertical drop from the linked node's bottom to the bar.
 //   - Graphviz is not thread-safe (global state in cgraph and in the layout engines): one
 //     process-wide mutex serialises every call into it.
 //   - Stability: place() never moves a node that has a position in 'previous'. A new node
@@ -50,12 +56,14 @@ struct LayoutNode {
     QString cluster;  ///< Innermost cluster id; "" for top level.
     QString label;    ///< For the DOT export only.
     bool sink = false;  ///< dot: put on the last rank of its block (a host's NICs).
+    bool bar = false;   ///< A bar under all blocks (see the essay); 'size' is its minimum.
 };
 
 struct LayoutCluster {
     QString id;
     QString parent;   ///< "" : top level (a block).
-    QString label;    ///< Shown in the cluster header; reserves space at its top.
+    QString label;    ///< Shown in the cluster header (the views draw it; for the DOT export).
+    double minWidth = 0;  ///< At least this wide (room for the header's title).
 };
 
 struct LayoutEdge {
@@ -64,6 +72,9 @@ struct LayoutEdge {
     QString to;               ///< Ranks go from 'from' down to 'to' (dot).
     bool constraint = true;   ///< False: the edge does not influence ranks.
     QString label;            ///< For the DOT export only.
+    bool sameRank = false;    ///< dot: both ends on one rank, side by side (a patch pair).
+    bool visible = true;      ///< False: shapes the layout only (no path in the result).
+    bool routed = true;       ///< False: left out of dot (no path: the views draw it straight).
 };
 
 struct LayoutGraph {
@@ -75,21 +86,22 @@ struct LayoutGraph {
 struct LayoutResult {
     QHash<QString, QPointF> positions;     ///< Node id -> centre.
     QHash<QString, QRectF> clusters;       ///< Cluster id -> rectangle (header included).
-    QHash<QString, QPainterPath> edgePaths;  ///< Edge id -> spline (edges inside a block).
-    QString method;                        ///< What ran: "dot", "dot+grid", "place", ...
+    QHash<QString, QPainterPath> edgePaths;  ///< Edge id -> spline (edges inside a block, drops to bars).
+    QHash<QString, QSizeF> sizes;          ///< Node id -> size, for the nodes the layout sized (bars).
+    QString method;                        ///< What ran: "dot+rows", "sfdp+rows", "place", ...
     qint64 elapsedMs = 0;                  ///< Wall time of the computation.
     QString error;                         ///< "" on success.
 };
 
 struct LayoutOptions {
     int dotNodeLimit = 400;        ///< Blocks with more nodes use sfdp.
-    int blockDotLimit = 8;         ///< Arrange up to this many blocks with dot, more in a grid.
-    double nodeSep = 14;           ///< Points between nodes of a rank.
-    double rankSep = 26;           ///< Points between ranks.
-    double blockSpacing = 70;      ///< Points between blocks in the grid.
-    double clusterMargin = 10;     ///< Points around the members of a cluster.
-    double clusterHeader = 22;     ///< Points for a cluster's title at its top.
-    double gridAspect = 1.6;       ///< Target width/height of the block grid.
+    double nodeSep = 10;           ///< Points between nodes of a rank.
+    double rankSep = 12;           ///< Points between ranks.
+    double blockSpacing = 28;      ///< Points between blocks (and between the blocks and the bars).
+    double clusterMargin = 7;      ///< Points around the members of a cluster.
+    double clusterHeader = 18;     ///< Points for a cluster's title at its top.
+    double aspect = 1.65;          ///< Target width/height of the whole drawing (the viewport's).
+    double barGap = 5;             ///< Points between two bars.
 };
 
 class GraphLayout : public QObject {

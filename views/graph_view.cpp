@@ -58,7 +58,7 @@ void GraphView::zoomOut() { setZoom(zoom() / kStep); }
 
 QRectF GraphView::contentRect() const {
     if (!scene()) return {};
-    return scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+    return scene()->itemsBoundingRect().adjusted(-12, -12, 12, 12);
 }
 
 void GraphView::fitToView() {

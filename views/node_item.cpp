@@ -7,6 +7,9 @@
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
+#include <algorithm>
+#include <cmath>
+
 namespace nlab::views {
 
 NodeItem::NodeItem(const QString& key, PhysNodeKind kind, QGraphicsItem* parent)
@@ -28,6 +31,14 @@ QPainterPath NodeItem::shape() const {
     QPainterPath p;
     p.addRect(QRectF(-m_size.width() / 2, -m_size.height() / 2, m_size.width(), m_size.height()));
     return p;
+}
+
+void NodeItem::setSize(const QSizeF& size) {
+    if (size == m_size) return;
+    prepareGeometryChange();
+    m_size = size;
+    if (m_badge) m_badge->setTop(-m_size.height() / 2);
+    update();
 }
 
 void NodeItem::setLabel(const QString& label) {
@@ -83,14 +94,11 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     QColor fill, border, text;
     std::optional<IconKind> icon;
     qreal radius = 4;
-    QFont f = painter->font();
-    f.setPointSizeF(7.5);
+    const QFont f = physNodeFont(m_kind);
     switch (m_kind) {
     case PhysNodeKind::OvsBridge:
         fill = QColor(0xe3, 0xf2, 0xfd); border = QColor(0x1e, 0x88, 0xe5); text = QColor(0x0d, 0x47, 0xa1);
         icon = IconKind::OvsBridge;
-        f.setPointSizeF(9);
-        f.setBold(true);
         break;
     case PhysNodeKind::LinuxBridge:
         fill = QColor(0xe8, 0xf5, 0xe9); border = QColor(0x43, 0xa0, 0x47); text = QColor(0x1b, 0x5e, 0x20);
@@ -99,23 +107,17 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     case PhysNodeKind::Vm:
         fill = QColor(0xe8, 0xea, 0xf6); border = QColor(0x39, 0x49, 0xab); text = QColor(0x1a, 0x23, 0x7e);
         icon = IconKind::Instance;
-        f.setPointSizeF(9);
-        f.setBold(true);
         break;
     case PhysNodeKind::Segment:
         fill = QColor(0x45, 0x5a, 0x64); border = QColor(0x26, 0x32, 0x38); text = Qt::white;
         icon = IconKind::Network;
         radius = m_size.height() / 2;
-        f.setPointSizeF(8.5);
-        f.setBold(true);
         break;
     case PhysNodeKind::Port:
     case PhysNodeKind::Interface:
-        fill = Qt::white; border = QColor(0x90, 0xa4, 0xae); text = QColor(0x26, 0x32, 0x38);
+        fill = Qt::white; border = QColor(0x78, 0x90, 0x9c); text = QColor(0x1c, 0x26, 0x2b);
         radius = m_size.height() / 2;
-        if (m_label.startsWith(QLatin1String("gre-")) || m_label.startsWith(QLatin1String("vxlan-"))) {
-            icon = IconKind::Tunnel;
-        }
+        if (physNodeHasIcon(m_kind, m_label)) icon = IconKind::Tunnel;
         break;
     }
     painter->setRenderHint(QPainter::Antialiasing);
@@ -128,42 +130,61 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
                          m_highlighted || selected ? 2 : 1));
     painter->setBrush(fill);
     painter->drawRoundedRect(r, radius, radius);
-    qreal left = r.left() + 6;
+    qreal left = r.left() + physbox::kPad;
     if (accent.isValid()) {
         // The network colour: a stripe at the left end.
         painter->setPen(Qt::NoPen);
         painter->setBrush(accent);
-        const QRectF stripe(r.left() + 1.5, r.top() + 1.5, 7, r.height() - 3);
-        painter->drawRoundedRect(stripe, qMin(radius, 3.5), qMin(radius, 3.5));
-        left = stripe.right() + 4;
+        const QRectF stripe(r.left() + 2, r.top() + 2, physbox::kStripe, r.height() - 4);
+        painter->drawRoundedRect(stripe, qMin(radius, 3.0), qMin(radius, 3.0));
+        left = r.left() + physbox::kPad + physbox::kStripe + physbox::kGap;
     }
+    // Level of detail: on screen, how many pixels a scene unit is.
+    const qreal lod = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform());
     if (icon) {
         const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
-        const int is = static_cast<int>(qMin<qreal>(r.height() - 6, 20));
-        painter->drawPixmap(QPointF(left, r.center().y() - is / 2.0), iconPixmap(*icon, is, dpr));
-        left += is + 4;
+        const int is = static_cast<int>(qMin<qreal>(r.height() - 6, physbox::kIconMax));
+        // Rendered at the size it takes on screen (crisp when zoomed in and on HiDPI).
+        int px = 96;
+        for (int step : {8, 12, 16, 20, 24, 32, 48, 64}) {
+            if (step >= is * lod) {
+                px = step;
+                break;
+            }
+        }
+        painter->drawPixmap(QRectF(left, r.center().y() - is / 2.0, is, is), iconPixmap(*icon, px, dpr),
+                            QRectF());
+        left += is + physbox::kGap;
     }
-    qreal right = r.right() - 6;
+    qreal right = r.right() - physbox::kPad;
     if (m_tag) {
-        QFont tf = f;
-        tf.setBold(true);
-        tf.setPointSizeF(7);
+        const QFont tf = physNodeTagFont();
         const QString t = QString::number(*m_tag);
-        const qreal w = QFontMetricsF(tf).horizontalAdvance(t) + 8;
-        const QRectF tagRect(right - w + 3, r.top() + 3, w, r.height() - 6);
+        const qreal w = QFontMetricsF(tf).horizontalAdvance(t) + physbox::kTagPad;
+        const QRectF tagRect(right - w, r.top() + 3, w, r.height() - 6);
         painter->setPen(Qt::NoPen);
         painter->setBrush(accent.isValid() ? accent : QColor(0x60, 0x7d, 0x8b));
         painter->drawRoundedRect(tagRect, tagRect.height() / 2, tagRect.height() / 2);
-        painter->setFont(tf);
-        painter->setPen(Qt::white);
-        painter->drawText(tagRect, Qt::AlignCenter, t);
-        right = tagRect.left() - 3;
+        if (lod * tf.pointSizeF() >= 3) {
+            painter->setFont(tf);
+            painter->setPen(Qt::white);
+            painter->drawText(tagRect, Qt::AlignCenter, t);
+        }
+        right = tagRect.left() - physbox::kGap;
+    }
+    const QRectF tr(left, r.top(), right - left, r.height());
+    if (lod * f.pointSizeF() < 3) {
+        // Too small to read: a line where the text would be.
+        painter->setPen(QPen(text, 0));
+        painter->setOpacity(0.35);
+        painter->drawLine(QPointF(tr.left(), 0), QPointF(tr.left() + tr.width() * 0.7, 0));
+        painter->setOpacity(1);
+        return;
     }
     painter->setFont(f);
     painter->setPen(text);
-    const QRectF tr(left, r.top(), right - left, r.height());
     painter->drawText(tr, Qt::AlignVCenter | Qt::AlignLeft,
-                      QFontMetricsF(f).elidedText(m_label, Qt::ElideRight, tr.width()));
+                      QFontMetricsF(f).elidedText(m_label, Qt::ElideRight, tr.width() + 1));
 }
 
 }  // namespace nlab::views

@@ -1,6 +1,8 @@
 #pragma once
 // NodeItem: one box of the physical view — an OVS or Linux bridge, a port or interface, a
-// VM, an L2 segment. Centred on its position; coloured by its tenant network.
+// VM, an L2 segment (a bar). Centred on its position; coloured by its tenant network; as
+// wide as its label (physNodeSize()). Below a few pixels of text on screen (level of
+// detail), the label is left out: a wall of unreadable glyphs helps nobody and costs time.
 
 #include "views/item_types.h"
 #include "views/physical_graph.h"
@@ -27,6 +29,8 @@ public:
     QString key() const { return m_key; }
     PhysNodeKind kind() const { return m_kind; }
     QSizeF size() const { return m_size; }
+    /// The box's size (physNodeSize() of its node; bars: the layout's).
+    void setSize(const QSizeF& size);
     /// The box in scene coordinates.
     QRectF sceneBox() const { return QRectF(pos() - QPointF(m_size.width() / 2, m_size.height() / 2), m_size); }
 

@@ -11,9 +11,12 @@
 #include "model/tenant.h"
 
 #include <QCoreApplication>
+#include <QFontMetricsF>
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace nlab::views {
@@ -75,14 +78,106 @@ QString edgeKey(const QString& from, const QString& to) {
 
 QSizeF physNodeSize(PhysNodeKind kind) {
     switch (kind) {
-    case PhysNodeKind::OvsBridge: return {128, 34};
-    case PhysNodeKind::LinuxBridge: return {128, 30};
-    case PhysNodeKind::Port: return {118, 22};
-    case PhysNodeKind::Interface: return {118, 22};
-    case PhysNodeKind::Vm: return {128, 36};
-    case PhysNodeKind::Segment: return {150, 28};
+    case PhysNodeKind::OvsBridge: return {64, 24};
+    case PhysNodeKind::LinuxBridge: return {64, 22};
+    case PhysNodeKind::Port: return {44, 18};
+    case PhysNodeKind::Interface: return {44, 18};
+    case PhysNodeKind::Vm: return {72, 26};
+    case PhysNodeKind::Segment: return {110, 16};
     }
-    return {100, 24};
+    return {60, 20};
+}
+
+QFont physNodeFont(PhysNodeKind kind) {
+    QFont f;
+    switch (kind) {
+    case PhysNodeKind::OvsBridge:
+        f.setPointSizeF(9);
+        f.setBold(true);
+        break;
+    case PhysNodeKind::Vm:
+        f.setPointSizeF(8.5);
+        f.setBold(true);
+        break;
+    case PhysNodeKind::Segment:
+        f.setPointSizeF(8);
+        f.setBold(true);
+        break;
+    case PhysNodeKind::LinuxBridge:
+    case PhysNodeKind::Port:
+    case PhysNodeKind::Interface:
+        // Device names are long (qvo8cbe7bb6-18): a condensed face where there is one.
+        f.setPointSizeF(7.5);
+        f.setStretch(QFont::SemiCondensed);
+        break;
+    }
+    return f;
+}
+
+QFont physFrameFont(bool namespaceFrame) {
+    QFont f;
+    f.setPointSizeF(namespaceFrame ? 7.5 : 9);
+    f.setBold(!namespaceFrame);
+    if (namespaceFrame) f.setStretch(QFont::SemiCondensed);
+    return f;
+}
+
+QFont physNodeTagFont() {
+    QFont f;
+    f.setPointSizeF(7);
+    f.setBold(true);
+    return f;
+}
+
+bool physNodeHasIcon(PhysNodeKind kind, const QString& label) {
+    switch (kind) {
+    case PhysNodeKind::OvsBridge:
+    case PhysNodeKind::LinuxBridge:
+    case PhysNodeKind::Vm:
+    case PhysNodeKind::Segment:
+        return true;
+    case PhysNodeKind::Port:
+    case PhysNodeKind::Interface:
+        return label.startsWith(QLatin1String("gre-")) || label.startsWith(QLatin1String("vxlan-"));
+    }
+    return false;
+}
+
+namespace {
+
+/// Text widths, cached: a large lab measures thousands of labels on every rebuild. Reset when
+/// the application font changes (the language switch picks a CJK-capable one).
+qreal textWidth(const QFont& font, int kind, const QString& text) {
+    static QFont appFont;
+    static QHash<QString, qreal> cache;
+    const QFont current;
+    if (!(current == appFont)) {
+        appFont = current;
+        cache.clear();
+    }
+    if (cache.size() > 100000) cache.clear();
+    const QString key = QString::number(kind) + QLatin1Char('/') + text;
+    const auto it = cache.constFind(key);
+    if (it != cache.constEnd()) return *it;
+    const qreal w = QFontMetricsF(font).horizontalAdvance(text);
+    cache.insert(key, w);
+    return w;
+}
+
+}  // namespace
+
+QSizeF physNodeSize(const PhysNode& node) {
+    const QSizeF nominal = physNodeSize(node.kind);
+    const int kind = static_cast<int>(node.kind);
+    qreal w = 2 * physbox::kPad + textWidth(physNodeFont(node.kind), kind, node.label);
+    if (!node.networkId.isEmpty()) w += physbox::kStripe + physbox::kGap;
+    if (physNodeHasIcon(node.kind, node.label)) {
+        w += std::min(nominal.height() - 6, physbox::kIconMax) + physbox::kGap;
+    }
+    if (node.tag) {
+        w += textWidth(physNodeTagFont(), -1, QString::number(*node.tag)) + physbox::kTagPad + physbox::kGap;
+    }
+    return {std::max(nominal.width(), std::ceil(w + 1)), nominal.height()};
 }
 
 QStringList physicalSegmentNames() {
@@ -103,14 +198,129 @@ LayoutGraph PhysicalGraph::toLayoutGraph() const {
     LayoutGraph g;
     QHash<QString, int> tiers;
     for (const auto& n : nodes) {
-        const bool nic = n.kind == PhysNodeKind::Interface && n.tier == 10;
-        g.nodes.push_back({n.key, physNodeSize(n.kind), n.cluster, n.label, nic});
+        LayoutNode ln{n.key, physNodeSize(n), n.cluster, n.label};
+        ln.sink = n.kind == PhysNodeKind::Interface && n.tier == 10;
+        ln.bar = n.kind == PhysNodeKind::Segment;
+        g.nodes.push_back(std::move(ln));
         tiers.insert(n.key, n.tier);
     }
-    for (const auto& c : clusters) g.clusters.push_back({c.key, c.parent, c.label});
+    // Blocks left to right as a frame travels: compute hosts (the guests), network hosts,
+    // then the outside world.
+    auto rank = [](PhysClusterKind k) {
+        switch (k) {
+        case PhysClusterKind::ComputeHost: return 0;
+        case PhysClusterKind::NetworkHost: return 1;
+        case PhysClusterKind::OutsideHost: return 2;
+        case PhysClusterKind::Namespace: return 3;
+        }
+        return 3;
+    };
+    std::vector<const PhysCluster*> ordered;
+    for (const auto& c : clusters) ordered.push_back(&c);
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [&](const PhysCluster* a, const PhysCluster* b) { return rank(a->kind) < rank(b->kind); });
+    for (const PhysCluster* c : ordered) {
+        LayoutCluster lc{c->key, c->parent, c->label};
+        // Room for the frame's icon and title (hosts); namespaces' long names are elided.
+        lc.minWidth = c->kind == PhysClusterKind::Namespace
+                          ? 110.0
+                          : 40.0 + textWidth(physFrameFont(false), -2, c->label);
+        g.clusters.push_back(std::move(lc));
+    }
+
+    // Namespaces plugged into a host's bridges (qrouter-, qdhcp-): with two or more, their
+    // ports stack in one column (invisible edges) beside the bridges, their links fanning
+    // in sideways; side by side they would make the host as wide as all their ports.
+    QHash<QString, QStringList> portsOfNamespace;
+    for (const auto& n : nodes) {
+        const PhysCluster* c = cluster(n.cluster);
+        if (c && c->kind == PhysClusterKind::Namespace) portsOfNamespace[n.cluster] << n.key;
+    }
+    // Edges that only shape the layout (not drawn).
+    auto layoutEdge = [&](const QString& from, const QString& to, bool sameRank) {
+        LayoutEdge e;
+        e.id = QStringLiteral("layout:") + from + QLatin1Char('|') + to;
+        e.from = from;
+        e.to = to;
+        e.visible = false;
+        e.sameRank = sameRank;
+        g.edges.push_back(std::move(e));
+    };
+    QSet<QString> columnPorts;
+    QSet<QString> belowHub;  // column ports ranked below the bridge they plug into
+    QSet<QString> columnHosts;
+    for (const auto& host : clusters) {
+        if (host.kind == PhysClusterKind::Namespace) continue;
+        QStringList spaces;
+        for (const auto& c : clusters) {
+            if (c.parent == host.key && portsOfNamespace.contains(c.key)) spaces << c.key;
+        }
+        if (spaces.size() < 2) continue;
+        // Routers first (they join the bridges), then the rest by name.
+        std::stable_sort(spaces.begin(), spaces.end(), [&](const QString& a, const QString& b) {
+            const bool ra = cluster(a)->name.startsWith(QLatin1String("qrouter-"));
+            const bool rb = cluster(b)->name.startsWith(QLatin1String("qrouter-"));
+            if (ra != rb) return ra;
+            return cluster(a)->name < cluster(b)->name;
+        });
+        QStringList column;
+        for (const QString& ns : spaces) {
+            QStringList ports = portsOfNamespace.value(ns);
+            // qg- (the gateway to br-ex) after the qr- ports.
+            std::stable_sort(ports.begin(), ports.end(), [&](const QString& a, const QString& b) {
+                const bool ga = node(a)->name.startsWith(QLatin1String("qg-"));
+                const bool gb = node(b)->name.startsWith(QLatin1String("qg-"));
+                if (ga != gb) return !ga;
+                return node(a)->name < node(b)->name;
+            });
+            column << ports;
+        }
+        for (qsizetype i = 0; i + 1 < column.size(); ++i) layoutEdge(column[i], column[i + 1], false);
+        for (const QString& k : column) columnPorts.insert(k);
+        columnHosts.insert(host.node);
+        // The bridge most of them plug into sits level with the middle of the column.
+        QHash<QString, int> plugs;
+        for (const auto& e : edges) {
+            if (columnPorts.contains(e.from) && !columnPorts.contains(e.to)) ++plugs[e.to];
+            if (columnPorts.contains(e.to) && !columnPorts.contains(e.from)) ++plugs[e.from];
+        }
+        QString hub;
+        for (auto it = plugs.cbegin(); it != plugs.cend(); ++it) {
+            if (hub.isEmpty() || *it > plugs.value(hub) || (*it == plugs.value(hub) && it.key() < hub)) hub = it.key();
+        }
+        if (!hub.isEmpty()) layoutEdge(column[column.size() / 2], hub, true);
+        for (qsizetype i = column.size() / 2 + 1; i < column.size(); ++i) belowHub.insert(column[i]);
+        // The other bridges (br-ex) level with the first port plugged into them (qg-).
+        QSet<QString> anchored{hub};
+        for (const QString& port : std::as_const(column)) {
+            for (const auto& e : edges) {
+                const QString other = e.from == port ? e.to : (e.to == port ? e.from : QString());
+                if (other.isEmpty() || columnPorts.contains(other) || anchored.contains(other)) continue;
+                anchored.insert(other);
+                layoutEdge(port, other, true);
+            }
+        }
+    }
     for (const auto& e : edges) {
-        const bool constraint = e.kind != PhysEdgeKind::Tunnel && tiers.value(e.from) != tiers.value(e.to);
-        g.edges.push_back({e.key, e.from, e.to, constraint, e.label});
+        LayoutEdge le{e.key, e.from, e.to, true, e.label};
+        if (e.kind == PhysEdgeKind::Tunnel || tiers.value(e.from) == tiers.value(e.to)) le.constraint = false;
+        // A patch pair side by side, between the two bridges' ranks (one above the other
+        // beside a namespace column: the column's links fan in from below-left).
+        if (e.kind == PhysEdgeKind::Patch) {
+            le.constraint = true;
+            le.sameRank = !columnHosts.contains(node(e.from) ? node(e.from)->node : QString());
+        }
+        if (columnPorts.contains(e.from) != columnPorts.contains(e.to)) {
+            le.constraint = false;
+            // Below its bridge, a port's link runs upward: dot would loop it around the
+            // host; straight, it fans in like the others.
+            if (belowHub.contains(e.from) || belowHub.contains(e.to)) le.routed = false;
+        }
+        g.edges.push_back(le);
+    }
+    // A tunnel port above the NIC its packets leave by.
+    for (const auto& n : nodes) {
+        if (!n.underlay.isEmpty() && nodeIndex.contains(n.underlay)) layoutEdge(n.key, n.underlay, false);
     }
     return g;
 }
@@ -351,6 +561,11 @@ PhysicalGraph buildPhysicalGraph(model::Cloud& cloud) {
                     } else if (type == engine::PortType::Gre || type == engine::PortType::Vxlan) {
                         pn.tier = 9;
                         pn.detail = tunnelText(*p);
+                        for (const auto& a : node->root().addresses()) {
+                            if (a.address == node->tunnelEndpoint() && node->tunnelEndpoint() != 0) {
+                                pn.underlay = deviceKey(nodeName, qs(a.device));
+                            }
+                        }
                     } else {
                         pn.tier = 4;
                     }

@@ -29,6 +29,7 @@
 
 #include "views/graph_layout.h"
 
+#include <QFont>
 #include <QHash>
 #include <QString>
 #include <QStringList>
@@ -62,6 +63,7 @@ struct PhysNode {
     QString instanceId;        ///< VMs and their tap chains: the Nova instance.
     QString routerId;          ///< qr-/qg- devices: their router.
     int tier = 0;              ///< Layer from the guest (0) down to the wire.
+    QString underlay;          ///< Tunnel ports: the key of the NIC their packets leave by.
 };
 
 struct PhysCluster {
@@ -111,8 +113,30 @@ QString vmKey(const QString& node, const QString& vm);
 QString segmentKey(const QString& segment);
 QString edgeKey(const QString& from, const QString& to);
 
-/// The size the scene draws a node of 'kind' with (scene units).
+/// The nominal size of a node of 'kind' (scene units): its height, and a width for a short
+/// label. Bars (segments) are stretched by the layout.
 QSizeF physNodeSize(PhysNodeKind kind);
+/// The size the scene draws 'node' with: as tall as its kind, as wide as its label in
+/// physNodeFont() plus the padding, network stripe, icon and tag pill that NodeItem draws
+/// (see the physbox constants), never narrower than a minimum per kind. GUI thread.
+QSizeF physNodeSize(const PhysNode& node);
+/// The font a node's label is drawn with; physNodeTagFont() for its tag pill.
+QFont physNodeFont(PhysNodeKind kind);
+QFont physNodeTagFont();
+/// The font of a frame's title: hosts bold, namespaces ('namespaceFrame') regular and smaller.
+QFont physFrameFont(bool namespaceFrame);
+/// Whether a node of 'kind' named 'label' shows an icon (bridges, VMs, segments, tunnels).
+bool physNodeHasIcon(PhysNodeKind kind, const QString& label);
+
+/// The horizontal anatomy of a node's box, shared by physNodeSize() and NodeItem::paint():
+/// | pad | stripe gap | icon gap | label | gap tag | pad |.
+namespace physbox {
+inline constexpr qreal kPad = 5;          ///< Inside the border, both ends.
+inline constexpr qreal kStripe = 6;       ///< The network colour's stripe at the left end.
+inline constexpr qreal kGap = 3;          ///< After the stripe and the icon, before the tag.
+inline constexpr qreal kTagPad = 7;       ///< Added to the tag text's width.
+inline constexpr qreal kIconMax = 18;     ///< Icons are min(height - 6, kIconMax) square.
+}  // namespace physbox
 
 /// The names of the L2 segments the agents create between hosts.
 QStringList physicalSegmentNames();

@@ -177,6 +177,7 @@ void PhysicalScene::syncItems() {
             addItem(item);
             m_nodes.insert(n.key, item);
         }
+        item->setSize(m_layout.sizes.value(n.key, physNodeSize(n)));
         item->setLabel(n.label);
         item->setToolTip(n.toolTip);
         item->setTag(n.tag);
@@ -225,18 +226,53 @@ void PhysicalScene::applyLayout(const LayoutResult& result) {
     for (auto it = m_nodes.begin(); it != m_nodes.end(); ++it) {
         const auto p = result.positions.constFind(it.key());
         if (p != result.positions.constEnd()) (*it)->setPos(*p);
+        if (const auto s = result.sizes.constFind(it.key()); s != result.sizes.constEnd()) {
+            (*it)->setSize(*s);
+        } else if (const PhysNode* n = m_graph.node(it.key())) {
+            (*it)->setSize(physNodeSize(*n));
+        }
         (*it)->setVisible(true);
     }
     updateEdgePaths();
+    // As much margin as the views' fit leaves: fitted, the drawing needs no scroll bars.
     QRectF bounds = itemsBoundingRect();
-    setSceneRect(bounds.adjusted(-80, -80, 80, 80));
+    setSceneRect(bounds.adjusted(-12, -12, 12, 12));
 }
 
 void PhysicalScene::updateEdgePaths() {
     for (auto it = m_edges.begin(); it != m_edges.end(); ++it) {
-        (*it)->updatePath(m_layout.edgePaths.value(it.key()));
-        (*it)->setVisible(true);
+        EdgeItem* e = *it;
+        const QPainterPath spline = m_layout.edgePaths.value(it.key());
+        if (spline.isEmpty() && e->kind() == PhysEdgeKind::Tunnel && routeTunnel(e)) {
+            e->setVisible(true);
+            continue;
+        }
+        e->updatePath(spline);
+        e->setVisible(true);
     }
+}
+
+bool PhysicalScene::routeTunnel(EdgeItem* e) {
+    // Between two hosts of one row: down from each tunnel port (past the NIC it leaves by,
+    // right below it) into the lane under the hosts, and across, the label in the lane.
+    const PhysNode* a = m_graph.node(e->from()->key());
+    const PhysNode* b = m_graph.node(e->to()->key());
+    if (!a || !b || a->node == b->node) return false;
+    FrameItem* fa = m_frames.value(hostKey(a->node));
+    FrameItem* fb = m_frames.value(hostKey(b->node));
+    if (!fa || !fb || !fa->isVisible() || !fb->isVisible()) return false;
+    const QRectF ra = fa->frameRect(), rb = fb->frameRect();
+    if (ra.bottom() < rb.top() || rb.bottom() < ra.top()) return false;  // not side by side
+    const QRectF boxA = e->from()->sceneBox(), boxB = e->to()->sceneBox();
+    const qreal lane = std::max(ra.bottom(), rb.bottom()) + 13;
+    QPainterPath path;
+    path.moveTo(boxA.center().x(), boxA.bottom());
+    path.lineTo(boxA.center().x(), lane);
+    path.lineTo(boxB.center().x(), lane);
+    path.lineTo(boxB.center().x(), boxB.bottom());
+    const qreal room = std::abs(boxB.center().x() - boxA.center().x()) - 16;
+    e->updatePath(path, QPointF((boxA.center().x() + boxB.center().x()) / 2, lane), room);
+    return true;
 }
 
 QGraphicsItem* PhysicalScene::itemForKey(const QString& key) const {

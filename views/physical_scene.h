@@ -129,6 +129,9 @@ private:
     void clearItems();
     void tick();
     void updateEdgePaths();
+    /// A tunnel between two hosts side by side, through the lane under them. False when
+    /// they are not side by side (the edge draws its own arc).
+    bool routeTunnel(EdgeItem* e);
     SelectionRef refForItem(QGraphicsItem* item) const;
 
     model::Cloud* m_cloud;

@@ -107,7 +107,7 @@ private slots:
         const LayoutGraph g = lab(1, 3);
         const LayoutResult r = GraphLayout::compute(g);
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
-        QCOMPARE(r.method, QStringLiteral("dot+dot"));
+        QCOMPARE(r.method, QStringLiteral("dot+rows"));
         checkComplete(g, r);
         // dot's ranks follow the edges: VM above tap above ... above br-int above br-tun.
         QVERIFY(r.positions["compute1/vm0"].y() < r.positions["compute1/tap0"].y());
@@ -246,9 +246,9 @@ private slots:
               g.nodes.size(), g.edges.size(), static_cast<long long>(r.elapsedMs), qPrintable(r.method),
               static_cast<long long>(wall.elapsed()), static_cast<long long>(worstGap));
         QVERIFY(r.error.isEmpty());
-        QCOMPARE(r.method, QStringLiteral("dot+grid"));
+        QCOMPARE(r.method, QStringLiteral("dot+rows"));
         checkComplete(g, r);
-        // Hosts in a grid, apart from each other.
+        // Hosts in rows, apart from each other.
         for (int a = 0; a <= 20; ++a) {
             for (int b = a + 1; b <= 20; ++b) {
                 const QString ca = a == 0 ? "host:network" : QString("host:compute%1").arg(a);

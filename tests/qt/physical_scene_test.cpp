@@ -247,6 +247,7 @@ private slots:
         if (const QString keep = qEnvironmentVariable("NLAB_VIEWS_DUMP"); !keep.isEmpty()) {
             QVERIFY(view.exportPng(keep + "/physical.png", 1.0));
             QVERIFY(view.exportSvg(keep + "/physical.svg"));
+            QVERIFY(view.exportDot(keep + "/physical.dot"));
         }
         QImage image(png);
         QVERIFY(!image.isNull());
@@ -276,6 +277,21 @@ private slots:
             p.start("dot", {"-Tsvg", "-o", dir.filePath("check.svg"), dot});
             QVERIFY(p.waitForFinished(60000));
             QCOMPARE(p.exitCode(), 0);
+        }
+    }
+
+    void readableInTheAppViewport() {
+        // The physical view's share of the 1280x800 main window: about 740x440 pixels.
+        PhysicalScene scene(m_cloud.get());
+        QVERIFY(scene.waitForLayout());
+        PhysicalView view(&scene);
+        view.resize(740, 440);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.fitToView();
+        QCoreApplication::processEvents();
+        if (const QString keep = qEnvironmentVariable("NLAB_VIEWS_DUMP"); !keep.isEmpty()) {
+            QVERIFY(view.grab().save(keep + "/physical-740x440.png"));
         }
     }
 
