@@ -5,6 +5,7 @@
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPathStroker>
+#include <QStyleOptionGraphicsItem>
 
 #include <cmath>
 
@@ -124,6 +125,8 @@ QPainterPath EdgeItem::shape() const {
 }
 
 void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) {
+    // Level of detail: labels under ~3 px of text are noise (a large lab, fitted).
+    const qreal lod = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform());
     painter->setRenderHint(QPainter::Antialiasing);
     QColor c = m_color.isValid() ? m_color : QColor(0x90, 0xa4, 0xae);
     qreal width = 1.2;
@@ -144,7 +147,7 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     painter->setPen(QPen(c, width, style, Qt::RoundCap));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(m_path);
-    if (!m_labelRect.isNull()) {
+    if (!m_labelRect.isNull() && lod * labelFont(m_kind).pointSizeF() >= 3) {
         painter->setPen(QPen(c.darker(120), 1));
         painter->setBrush(QColor(255, 255, 255, 230));
         painter->drawRoundedRect(m_labelRect, 3, 3);

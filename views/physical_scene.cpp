@@ -218,6 +218,10 @@ void PhysicalScene::onLayoutFinished(const LayoutResult& result) {
 
 void PhysicalScene::applyLayout(const LayoutResult& result) {
     m_layout = result;
+    // Moving thousands of items one by one through the BSP index costs seconds (each move
+    // re-files the item); without an index during the move, it is rebuilt once afterwards.
+    const bool bulk = m_nodes.size() > 200;
+    if (bulk) setItemIndexMethod(QGraphicsScene::NoIndex);
     for (auto it = m_frames.begin(); it != m_frames.end(); ++it) {
         const auto r = result.clusters.constFind(it.key());
         if (r != result.clusters.constEnd()) (*it)->setSceneRect(*r);
@@ -237,6 +241,7 @@ void PhysicalScene::applyLayout(const LayoutResult& result) {
     // As much margin as the views' fit leaves: fitted, the drawing needs no scroll bars.
     QRectF bounds = itemsBoundingRect();
     setSceneRect(bounds.adjusted(-12, -12, 12, 12));
+    if (bulk) setItemIndexMethod(QGraphicsScene::BspTreeIndex);
 }
 
 void PhysicalScene::updateEdgePaths() {

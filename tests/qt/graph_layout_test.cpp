@@ -221,6 +221,124 @@ private slots:
         QVERIFY(p.readAllStandardOutput().startsWith("graph "));
     }
 
+    void barsUnderTheBlocks() {
+        // Two hosts with a NIC each on one segment, a bar: under both, as wide as its NICs,
+        // reached by vertical drops.
+        LayoutGraph g;
+        g.clusters.push_back({"host:a", {}, "a"});
+        g.clusters.push_back({"host:b", {}, "b"});
+        g.nodes.push_back({"a/br", QSizeF(80, 24), "host:a", {}});
+        g.nodes.push_back({"a/eth1", QSizeF(50, 18), "host:a", {}});
+        g.nodes.push_back({"b/br", QSizeF(80, 24), "host:b", {}});
+        g.nodes.push_back({"b/eth1", QSizeF(50, 18), "host:b", {}});
+        LayoutNode seg{"seg:underlay", QSizeF(90, 16), {}, "underlay"};
+        seg.bar = true;
+        g.nodes.push_back(seg);
+        g.edges.push_back({"e:a", "a/br", "a/eth1", true, {}});
+        g.edges.push_back({"e:b", "b/br", "b/eth1", true, {}});
+        g.edges.push_back({"d:a", "a/eth1", "seg:underlay", true, {}});
+        g.edges.push_back({"d:b", "seg:underlay", "b/eth1", true, {}});
+        const LayoutResult r = GraphLayout::compute(g);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.method, QStringLiteral("dot+rows"));
+        checkComplete(g, r);
+        // Side by side (the target aspect is wide), bottoms aligned.
+        QVERIFY(r.clusters["host:a"].right() < r.clusters["host:b"].left());
+        QCOMPARE(r.clusters["host:a"].bottom(), r.clusters["host:b"].bottom());
+        QVERIFY(r.sizes.contains("seg:underlay"));
+        const QSizeF barSize = r.sizes["seg:underlay"];
+        QCOMPARE(barSize.height(), 16.0);
+        const QRectF bar(r.positions["seg:underlay"] - QPointF(barSize.width() / 2, barSize.height() / 2), barSize);
+        QVERIFY(bar.top() > r.clusters["host:b"].bottom());
+        const QPointF a = r.positions["a/eth1"], b = r.positions["b/eth1"];
+        QVERIFY(bar.left() <= a.x() - 25 && bar.right() >= b.x() + 25);
+        // Drops: straight down from the NIC's bottom to the bar's top, from 'from' to 'to'.
+        const QPainterPath da = r.edgePaths.value("d:a");
+        QCOMPARE(da.elementCount(), 2);
+        QCOMPARE(QPointF(da.elementAt(0)), QPointF(a.x(), a.y() + 9));
+        QCOMPARE(QPointF(da.elementAt(1)), QPointF(a.x(), bar.top()));
+        const QPainterPath db = r.edgePaths.value("d:b");
+        QCOMPARE(QPointF(db.elementAt(0)), QPointF(b.x(), bar.top()));
+        QCOMPARE(QPointF(db.elementAt(db.elementCount() - 1)), QPointF(b.x(), b.y() + 9));
+        // place() keeps the bar and draws a drop to a new NIC.
+        LayoutGraph more = g;
+        more.nodes.push_back({"b/eth2", QSizeF(50, 18), "host:b", {}});
+        more.edges.push_back({"d:b2", "b/eth2", "seg:underlay", true, {}});
+        const LayoutResult placed = GraphLayout::place(more, r);
+        QCOMPARE(placed.sizes.value("seg:underlay"), barSize);
+        QCOMPARE(placed.positions.value("seg:underlay"), r.positions.value("seg:underlay"));
+        QVERIFY(!placed.edgePaths.value("d:b2").isEmpty());
+        QCOMPARE(placed.edgePaths.value("d:a"), da);
+    }
+
+    void sameRankInvisibleAndUnroutedEdges() {
+        LayoutGraph g;
+        g.clusters.push_back({"host:h", {}, "h"});
+        for (const char* n : {"br-int", "patch-tun", "patch-int", "br-tun", "x", "y"}) {
+            g.nodes.push_back({n, QSizeF(60, 18), "host:h", {}});
+        }
+        g.edges.push_back({"e1", "br-int", "patch-tun", true, {}});
+        LayoutEdge patch{"e2", "patch-tun", "patch-int", true, {}};
+        patch.sameRank = true;
+        g.edges.push_back(patch);
+        g.edges.push_back({"e3", "patch-int", "br-tun", true, {}});
+        LayoutEdge hidden{"e4", "br-tun", "x", true, {}};
+        hidden.visible = false;
+        g.edges.push_back(hidden);
+        LayoutEdge straight{"e5", "y", "br-int", false, {}};
+        straight.routed = false;
+        g.edges.push_back(straight);
+        const LayoutResult r = GraphLayout::compute(g);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        checkComplete(g, r);
+        // The patch pair side by side, between the bridges' ranks.
+        QCOMPARE(r.positions["patch-tun"].y(), r.positions["patch-int"].y());
+        QVERIFY(r.positions["br-int"].y() < r.positions["patch-tun"].y());
+        QVERIFY(r.positions["patch-int"].y() < r.positions["br-tun"].y());
+        // The invisible edge still ranks x under br-tun, without a path; the unrouted one
+        // has none either; drawn ones do, from 'from' to 'to'.
+        QVERIFY(r.positions["br-tun"].y() < r.positions["x"].y());
+        QVERIFY(!r.edgePaths.contains("e4"));
+        QVERIFY(!r.edgePaths.contains("e5"));
+        const QPainterPath e3 = r.edgePaths.value("e3");
+        QVERIFY(!e3.isEmpty());
+        QVERIFY(std::abs(QPointF(e3.elementAt(0)).y() - r.positions["patch-int"].y()) <
+                std::abs(QPointF(e3.elementAt(0)).y() - r.positions["br-tun"].y()));
+        const QString dot = GraphLayout::toDot(g, &r);
+        QVERIFY(dot.contains("\"br-tun\" -> \"x\" [style=invis];"));
+        QVERIFY(dot.contains("{ rank=same; \"patch-tun\"; \"patch-int\"; }"));
+    }
+
+    void rowsFollowTheAspect() {
+        // Four equal hosts: a square viewport gets two rows of two, a very wide one a row.
+        LayoutGraph g;
+        for (int i = 0; i < 4; ++i) {
+            const QString c = QString("host:%1").arg(i);
+            g.clusters.push_back({c, {}, c});
+            g.nodes.push_back({QString("n%1").arg(i), QSizeF(200, 100), c, {}});
+        }
+        LayoutOptions square;
+        square.aspect = 1.0;
+        const LayoutResult r = GraphLayout::compute(g, square);
+        QCOMPARE(r.clusters["host:0"].top(), r.clusters["host:1"].top());
+        QVERIFY(r.clusters["host:2"].top() > r.clusters["host:0"].bottom());
+        QCOMPARE(r.clusters["host:2"].top(), r.clusters["host:3"].top());
+        LayoutOptions wide;
+        wide.aspect = 6.0;
+        const LayoutResult w = GraphLayout::compute(g, wide);
+        for (int i = 1; i < 4; ++i) {
+            QCOMPARE(w.clusters[QString("host:%1").arg(i)].top(), w.clusters["host:0"].top());
+            QVERIFY(w.clusters[QString("host:%1").arg(i)].left() > w.clusters[QString("host:%1").arg(i - 1)].right());
+        }
+        // A cluster is at least as wide as its title needs.
+        LayoutGraph t;
+        LayoutCluster titled{"host:t", {}, "a long title"};
+        titled.minWidth = 300;
+        t.clusters.push_back(titled);
+        t.nodes.push_back({"small", QSizeF(40, 18), "host:t", {}});
+        QVERIFY(GraphLayout::compute(t).clusters["host:t"].width() >= 300);
+    }
+
     void largeLab() {
         // 20 compute hosts x 20 VMs = 400 VMs (2000+ nodes, a 21-host tunnel mesh).
         const LayoutGraph g = lab(20, 20);

@@ -13,6 +13,8 @@
 #include "views/selection_model.h"
 
 #include <QElapsedTimer>
+#include <QFontInfo>
+#include <QFontMetricsF>
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
@@ -292,6 +294,139 @@ private slots:
         QCoreApplication::processEvents();
         if (const QString keep = qEnvironmentVariable("NLAB_VIEWS_DUMP"); !keep.isEmpty()) {
             QVERIFY(view.grab().save(keep + "/physical-740x440.png"));
+        }
+        // Fitted, a port's name is drawn at least 7 pixels tall, a bridge's 9 (they were 3:
+        // the lab was laid out four times wider than high).
+        const qreal portPx = QFontInfo(physNodeFont(PhysNodeKind::Port)).pixelSize() * view.zoom();
+        const qreal bridgePx = QFontInfo(physNodeFont(PhysNodeKind::OvsBridge)).pixelSize() * view.zoom();
+        qInfo("fitted zoom %.2f: port labels %.1f px, bridge labels %.1f px", view.zoom(), portPx, bridgePx);
+        QVERIFY2(portPx >= 7.0, qPrintable(QString::number(portPx)));
+        QVERIFY2(bridgePx >= 9.0, qPrintable(QString::number(bridgePx)));
+        // Every label fits its box (nothing elided).
+        for (const QString& k : scene.nodeKeys()) {
+            NodeItem* n = scene.nodeItem(k);
+            const qreal text = QFontMetricsF(physNodeFont(n->kind())).horizontalAdvance(n->label());
+            QVERIFY2(n->size().width() >= text + 2 * physbox::kPad, qPrintable(k));
+        }
+        // Left to right as the ping travels: compute, network, outside; the segments as bars
+        // under all of them; the compute's VM chain and patch pair in place.
+        const QRectF compute = scene.frameItem(hostKey("compute"))->frameRect();
+        const QRectF network = scene.frameItem(hostKey("network"))->frameRect();
+        const QRectF outside = scene.frameItem(hostKey("outside"))->frameRect();
+        QVERIFY(compute.right() < network.left() && network.right() < outside.left());
+        QCOMPARE(compute.bottom(), network.bottom());
+        for (const QString& seg : physicalSegmentNames()) {
+            NodeItem* bar = scene.nodeItem(segmentKey(seg));
+            QVERIFY(bar->sceneBox().top() > std::max(compute.bottom(), outside.bottom()));
+            QVERIFY(bar->size().width() > 200);
+        }
+        auto at = [&](const char* key) { return scene.nodeItem(key)->pos(); };
+        QCOMPARE(at("dev:compute/patch-tun").y(), at("dev:compute/patch-int").y());
+        for (const char* chain : {"vm:compute/instance1", "dev:compute/tap8cbe7bb6-18", "bridge:compute/qbr8cbe7bb6-18",
+                                  "dev:compute/qvb8cbe7bb6-18", "dev:compute/qvo8cbe7bb6-18", "bridge:compute/br-int"}) {
+            QVERIFY2(compute.contains(scene.nodeItem(chain)->sceneBox()), chain);
+        }
+        QVERIFY(at("vm:compute/instance1").y() < at("dev:compute/tap8cbe7bb6-18").y());
+        QVERIFY(at("dev:compute/qvo8cbe7bb6-18").y() < at("bridge:compute/br-int").y());
+        QVERIFY(at("bridge:compute/br-int").y() < at("bridge:compute/br-tun").y());
+        // Tunnel ports right above the NIC their packets leave by; the tunnel runs in the
+        // lane under the hosts, labelled on one line.
+        QCOMPARE(at("dev:compute/gre-0a0a648b").x(), at("dev:compute/eth1").x());
+        QCOMPARE(at("dev:network/gre-0a0a648c").x(), at("dev:network/eth1").x());
+        EdgeItem* tunnel = scene.edgeBetween("dev:network/gre-0a0a648c", "dev:compute/gre-0a0a648b");
+        QVERIFY(tunnel->path().boundingRect().bottom() > network.bottom());
+        QVERIFY(tunnel->path().boundingRect().bottom() < scene.nodeItem(segmentKey("management"))->sceneBox().top());
+        // The network node's namespaces one above the other, beside br-int.
+        QList<QRectF> spaces;
+        for (const PhysCluster& c : scene.graph().clusters) {
+            if (c.kind == PhysClusterKind::Namespace) spaces << scene.frameItem(c.key)->frameRect();
+        }
+        QCOMPARE(spaces.size(), 4);
+        std::sort(spaces.begin(), spaces.end(), [](const QRectF& a, const QRectF& b) { return a.top() < b.top(); });
+        for (int i = 0; i + 1 < spaces.size(); ++i) QVERIFY(spaces[i].bottom() < spaces[i + 1].top());
+    }
+
+    void largeLab() {
+        // A network node and 20 compute nodes with 20 instances each over ten networks, one
+        // router (like tests/bench/gui_large_lab_bench.cpp).
+        using engine::Ipv4Address;
+        auto cloud = std::make_unique<model::Cloud>(11);
+        model::Host network;
+        network.name = "network";
+        network.role = model::HostRole::Network;
+        network.managementIp = Ipv4Address::fromOctets(192, 168, 1, 10);
+        network.dataIp = Ipv4Address::fromOctets(10, 0, 0, 10);
+        QVERIFY(cloud->addHost(network));
+        for (int c = 1; c <= 20; ++c) {
+            model::Host h;
+            h.name = "compute" + std::to_string(c);
+            h.role = model::HostRole::Compute;
+            h.managementIp = Ipv4Address::fromOctets(192, 168, 1, static_cast<std::uint8_t>(10 + c));
+            h.dataIp = Ipv4Address::fromOctets(10, 0, 0, static_cast<std::uint8_t>(10 + c));
+            QVERIFY(cloud->addHost(h));
+        }
+        model::RouterRequest router;
+        router.name = "router1";
+        QVERIFY(cloud->createRouter(router));
+        for (int n = 0; n < 10; ++n) {
+            model::NetworkRequest net;
+            net.name = "net" + std::to_string(n);
+            QVERIFY(cloud->createNetwork(net));
+            model::SubnetRequest sub;
+            sub.network = net.name;
+            sub.name = net.name + "-subnet";
+            sub.cidr = "10.20." + std::to_string(n) + ".0/24";
+            QVERIFY(cloud->createSubnet(sub));
+            QVERIFY(cloud->addRouterInterface("router1", sub.name));
+        }
+        for (int c = 1; c <= 20; ++c) {
+            for (int v = 0; v < 20; ++v) {
+                model::InstanceRequest req;
+                req.name = "vm" + std::to_string(c) + "-" + std::to_string(v);
+                req.host = "compute" + std::to_string(c);
+                req.nics.push_back({"net" + std::to_string((c * 20 + v) % 10), "", {}});
+                req.boot = false;
+                QVERIFY(cloud->bootInstance(req));
+            }
+        }
+        QElapsedTimer t;
+        t.start();
+        const PhysicalGraph graph = buildPhysicalGraph(*cloud);
+        const qint64 graphMs = t.restart();
+        const LayoutGraph layoutGraph = graph.toLayoutGraph();
+        qInfo("graph %lld ms, layout graph %lld ms (%zu nodes, %zu edges)", static_cast<long long>(graphMs),
+              static_cast<long long>(t.restart()), layoutGraph.nodes.size(), layoutGraph.edges.size());
+        PhysicalScene scene(cloud.get());
+        const qint64 build = t.elapsed();
+        QSignalSpy spy(&scene, &PhysicalScene::layoutFinished);
+        QVERIFY(spy.wait(60000));
+        const qint64 total = t.elapsed();
+        qInfo("20 hosts x 400 VMs: %d items, scene built in %lld ms (GUI thread), layout %lld ms (%s), applied after %lld ms",
+              static_cast<int>(scene.nodeKeys().size()), static_cast<long long>(build),
+              static_cast<long long>(spy.at(0).at(0).toLongLong()), qPrintable(scene.layoutResult().method),
+              static_cast<long long>(total));
+        QVERIFY(scene.layoutResult().error.isEmpty());
+        QVERIFY2(total < 5000, qPrintable(QString::number(total)));
+        // Hosts apart, every segment under every host.
+        QStringList hosts{hostKey("network")};
+        for (int c = 1; c <= 20; ++c) hosts << hostKey(QString("compute%1").arg(c));
+        qreal lowest = 0;
+        for (int a = 0; a < hosts.size(); ++a) {
+            lowest = std::max(lowest, scene.frameItem(hosts[a])->frameRect().bottom());
+            for (int b = a + 1; b < hosts.size(); ++b) {
+                QVERIFY2(!scene.frameItem(hosts[a])->frameRect().intersects(scene.frameItem(hosts[b])->frameRect()),
+                         qPrintable(hosts[a] + " / " + hosts[b]));
+            }
+        }
+        QVERIFY(scene.nodeItem(segmentKey("underlay"))->sceneBox().top() > lowest);
+        if (const QString keep = qEnvironmentVariable("NLAB_VIEWS_DUMP"); !keep.isEmpty()) {
+            PhysicalView view(&scene);
+            view.resize(1280, 800);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            view.fitToView();
+            QCoreApplication::processEvents();
+            QVERIFY(view.grab().save(keep + "/physical-large.png"));
         }
     }
 
