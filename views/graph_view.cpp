@@ -47,6 +47,7 @@ GraphView::GraphView(QGraphicsScene* scene, QWidget* parent) : QGraphicsView(sce
 qreal GraphView::zoom() const { return transform().m11(); }
 
 void GraphView::setZoom(qreal factor) {
+    m_fitting = false;
     factor = std::clamp(factor, kMinZoom, kMaxZoom);
     if (qFuzzyCompare(factor, zoom())) return;
     setTransform(QTransform::fromScale(factor, factor));
@@ -67,7 +68,15 @@ void GraphView::fitToView() {
     fitInView(r, Qt::KeepAspectRatio);
     if (zoom() > 1.5) setTransform(QTransform::fromScale(1.5, 1.5));
     centerOn(r.center());
+    m_fitting = true;
     emit zoomChanged(zoom());
+}
+
+void GraphView::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    // Fitted, it stays fitted (docks and splitters settle after the first fit); a zoom of
+    // the user's is kept.
+    if (m_fitting) fitToView();
 }
 
 void GraphView::wheelEvent(QWheelEvent* event) {

@@ -18,7 +18,8 @@ public:
     void setZoom(qreal factor);
     void zoomIn();
     void zoomOut();
-    /// Scales so the whole content fits the viewport (never above 1.5).
+    /// Scales so the whole content fits the viewport (never above 1.5); it keeps fitting
+    /// when the view is resized, until the zoom is changed.
     void fitToView();
 
     /// Renders every item to a PNG at 'scale' device pixels per scene unit (2: HiDPI-crisp).
@@ -36,10 +37,13 @@ signals:
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void drawBackground(QPainter* painter, const QRectF& rect) override;
 
 private:
     QRectF contentRect() const;
+
+    bool m_fitting = false;  ///< The last fitToView() holds (no zoom since).
 };
 
 }  // namespace nlab::views

@@ -236,7 +236,8 @@ void LogicalScene::rebuild() {
         const qreal y = box->pos().y() + DeviceBoxItem::kHeight / 2 + (index - (total - 1) / 2.0) * 10;
         it.value()->setGeometry(QPointF(box->pos().x(), y), bar->pos().x() + NetworkBarItem::kWidth / 2);
     }
-    setSceneRect(itemsBoundingRect().adjusted(-60, -60, 60, 60));
+    // The views' fit margin: fitted, no scroll bars.
+    setSceneRect(itemsBoundingRect().adjusted(-12, -12, 12, 12));
     m_syncing = false;
     applySelection(m_selection->current());
     emit rebuilt();

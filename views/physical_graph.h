@@ -97,7 +97,11 @@ struct PhysicalGraph {
     /// By key, in constant time (null when absent).
     const PhysNode* node(const QString& key) const;
     const PhysCluster* cluster(const QString& key) const;
-    /// The graph for GraphLayout, with the item sizes the physical scene draws.
+    /// The graph for GraphLayout, with the item sizes the physical scene draws (GUI
+    /// thread: it measures labels) and the hints that keep hosts compact: compute hosts
+    /// first, segments as bars, patch pairs side by side, tunnel ports above their NIC, a
+    /// host's namespaces stacked in a column beside the bridge they plug into (layout-only
+    /// edges, ids "layout:...").
     LayoutGraph toLayoutGraph() const;
 };
 
