@@ -19,10 +19,10 @@
 // paint; the gaps between its firings are the times the GUI thread was busy. Counters (ms):
 // total_ms (the target), scene_build_ms (the synchronous part: graph and items),
 // layout_ms (Graphviz, worker thread), layout_wait_ms, paint_ms, max_gap_ms (longest gap over
-// the whole run), max_gap_layout_ms (longest gap whose interval lies while the layout runs
-// off the GUI thread), apply_gap_ms (the gap in which the layout was applied to the items),
-// paint_gap_ms (the gap that ended with the first paint), gaps_over_100ms (count); nodes,
-// edges (the layout graph).
+// the whole run), max_gap_layout_ms (longest gap overlapping the time from the start of the
+// off-thread layout to its arrival on the GUI thread), apply_gap_ms (the gap in which the layout
+// was applied to the items), paint_gap_ms (the gap that ended with the first paint),
+// gaps_over_100ms (count); nodes, edges (the layout graph).
 //
 // Run: build-bench/tests/bench/nlab_gui_large_lab_bench (offscreen unless QT_QPA_PLATFORM
 // is set).
@@ -180,11 +180,11 @@ public:
         const qint64 now = m_clock.nsecsElapsed();
         m_gaps.push_back({m_last, now});
     }
-    /// Longest gap (ns) among those inside [from, to] (all when to < 0).
+    /// Longest gap (ns) among those overlapping [from, to] (all when to < 0).
     qint64 longest(qint64 from = 0, qint64 to = -1) const {
         qint64 worst = 0;
         for (const auto& [a, b] : m_gaps) {
-            if (to >= 0 && (a < from || b > to))
+            if (to >= 0 && (b < from || a > to))
                 continue;
             worst = std::max(worst, b - a);
         }
@@ -347,8 +347,8 @@ void BM_PhysicalView(benchmark::State& state) {
         f.paintStartNs = probe.startNs();
         f.paintEndNs = probe.endNs();
         f.maxGapNs = gaps.longest();
-        // While Graphviz runs: from the scene's construction (the layout started there) to
-        // the layout's arrival on the GUI thread.
+        // While Graphviz runs: gaps overlapping the time from the scene's construction (the
+        // layout started there) to the layout's arrival on the GUI thread.
         f.maxGapLayoutNs = gaps.longest(f.sceneBuiltNs, f.layoutAppliedNs);
         f.applyGapNs = gaps.containing(f.layoutAppliedNs);
         f.paintGapNs = gaps.containing(f.paintEndNs);
