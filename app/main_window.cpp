@@ -484,10 +484,9 @@ void MainWindow::onLabReset() {
     m_undo->clear();
     m_animator->clear();
     m_selection->clear();
+    // setCloud() rebuilds (and starts the one layout); a second rebuild() would start another.
     m_physicalScene->setCloud(&m_document->cloud());
     m_logicalScene->setCloud(&m_document->cloud());
-    m_physicalScene->rebuild();
-    m_logicalScene->rebuild();
     m_flowDock->sync();
     m_macDock->sync();
     m_consoleDock->sync();

@@ -103,6 +103,10 @@ void PhysicalScene::rebuild() {
     if (m_haveLayout) {
         applyLayout(GraphLayout::place(lg, m_layout));
     } else {
+        // Until the first layout arrives every item sits at (0,0), hidden: a BSP index over
+        // thousands of overlapping items costs a quarter of a second on the next expose
+        // (the GUI thread blocks); the index is built once, when the layout is applied.
+        setItemIndexMethod(QGraphicsScene::NoIndex);
         m_layouter->start(lg);
     }
     applySelection(m_selection->current());
@@ -220,7 +224,7 @@ void PhysicalScene::applyLayout(const LayoutResult& result) {
     m_layout = result;
     // Moving thousands of items one by one through the BSP index costs seconds (each move
     // re-files the item); without an index during the move, it is rebuilt once afterwards.
-    const bool bulk = m_nodes.size() > 200;
+    const bool bulk = m_nodes.size() > 200 || itemIndexMethod() == QGraphicsScene::NoIndex;
     if (bulk) setItemIndexMethod(QGraphicsScene::NoIndex);
     for (auto it = m_frames.begin(); it != m_frames.end(); ++it) {
         const auto r = result.clusters.constFind(it.key());
