@@ -38,6 +38,12 @@ namespace {
 
 Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
 
+/// Neutron's "<Kind> <id> could not be found" (no final period; Nova's errors have one).
+Error notFound(std::string_view kind, std::string_view id) {
+    return makeError(ErrorCode::NotFound,
+                     std::string(kind) + " " + std::string(id) + " could not be found");
+}
+
 std::string invalidInput(const std::string& reason) {
     return "Invalid input for operation: " + reason + ".";
 }
@@ -114,8 +120,7 @@ Result<PortPlan> planPort(Cloud& cloud, const TenantState& state, const Network&
     if (!pin.subnet.empty()) {
         target = state.subnet(pin.subnet);
         if (!target) {
-            return makeError(ErrorCode::NotFound,
-                             "Subnet " + pin.subnet + " could not be found");
+            return notFound("Subnet", pin.subnet);
         }
         if (target->networkId != network.id) {
             return makeError(ErrorCode::InvalidArgument,
@@ -316,7 +321,7 @@ Status Cloud::removeHost(std::string_view name) {
     auto it = std::find_if(m_state.hosts.begin(), m_state.hosts.end(),
                            [&](const Host& h) { return h.name == name; });
     if (it == m_state.hosts.end()) {
-        return Status::fail(ErrorCode::NotFound, "Host " + std::string(name) + " could not be found");
+        return notFound("Host", name);
     }
     for (const auto& [id, inst] : m_state.instances) {
         if (inst.hostId == name) {
@@ -442,7 +447,7 @@ Result<const Network*> Cloud::createNetwork(const NetworkRequest& request) {
 Result<const Subnet*> Cloud::createSubnet(const SubnetRequest& request) {
     const Network* network = m_state.network(request.network);
     if (!network) {
-        return makeError(ErrorCode::NotFound, "Network " + request.network + " could not be found");
+        return notFound("Network", request.network);
     }
     ipam::ParsedCidr parsed = ipam::parseCidr(request.cidr);
     if (!parsed.cidr) {
@@ -561,8 +566,7 @@ Result<const Subnet*> Cloud::createSubnet(const SubnetRequest& request) {
 Result<const Port*> Cloud::createPort(std::string_view network, const PortPin& pin) {
     const Network* net = m_state.network(network);
     if (!net) {
-        return makeError(ErrorCode::NotFound,
-                         "Network " + std::string(network) + " could not be found");
+        return notFound("Network", network);
     }
     const TenantState backup = m_state;
     const std::mt19937_64 rngBackup = m_rng;
@@ -588,7 +592,7 @@ Result<const Port*> Cloud::createPort(std::string_view network, const PortPin& p
 Status Cloud::deletePort(std::string_view portId) {
     const Port* port = m_state.port(portId);
     if (!port) {
-        return makeError(ErrorCode::NotFound, "Port " + std::string(portId) + " could not be found");
+        return notFound("Port", portId);
     }
     if (port->deviceOwner == owner::kRouterInterface || port->deviceOwner == owner::kRouterGateway ||
         port->deviceOwner == owner::kFloatingIp) {
@@ -662,11 +666,11 @@ Result<const Port*> Cloud::addRouterInterface(std::string_view router, std::stri
                                               const PortPin& pin) {
     const Router* r = m_state.router(router);
     if (!r) {
-        return makeError(ErrorCode::NotFound, "Router " + std::string(router) + " could not be found");
+        return notFound("Router", router);
     }
     const Subnet* s = m_state.subnet(subnet);
     if (!s) {
-        return makeError(ErrorCode::NotFound, "Subnet " + std::string(subnet) + " could not be found");
+        return notFound("Subnet", subnet);
     }
     if (!s->gatewayIp) {
         return makeError(ErrorCode::InvalidArgument,
@@ -707,11 +711,11 @@ Result<const Port*> Cloud::addRouterInterface(std::string_view router, std::stri
 Status Cloud::removeRouterInterface(std::string_view router, std::string_view subnet) {
     const Router* r = m_state.router(router);
     if (!r) {
-        return makeError(ErrorCode::NotFound, "Router " + std::string(router) + " could not be found");
+        return notFound("Router", router);
     }
     const Subnet* s = m_state.subnet(subnet);
     if (!s) {
-        return makeError(ErrorCode::NotFound, "Subnet " + std::string(subnet) + " could not be found");
+        return notFound("Subnet", subnet);
     }
     std::string portId;
     for (const std::string& id : r->interfacePortIds) {
@@ -752,11 +756,11 @@ Result<const Port*> Cloud::setRouterGateway(std::string_view router, std::string
                                             const PortPin& pin) {
     const Router* r = m_state.router(router);
     if (!r) {
-        return makeError(ErrorCode::NotFound, "Router " + std::string(router) + " could not be found");
+        return notFound("Router", router);
     }
     const Network* net = m_state.network(network);
     if (!net) {
-        return makeError(ErrorCode::NotFound, "Network " + std::string(network) + " could not be found");
+        return notFound("Network", network);
     }
     if (!net->external) {
         return makeError(ErrorCode::InvalidArgument,
@@ -842,7 +846,7 @@ Result<const Port*> Cloud::setRouterGateway(std::string_view router, std::string
 Status Cloud::clearRouterGateway(std::string_view router) {
     const Router* r = m_state.router(router);
     if (!r) {
-        return makeError(ErrorCode::NotFound, "Router " + std::string(router) + " could not be found");
+        return notFound("Router", router);
     }
     if (r->gatewayPortId.empty()) return {};
     for (const auto& [fid, f] : m_state.floatingIps) {
@@ -874,7 +878,7 @@ Status Cloud::clearRouterGateway(std::string_view router) {
 Result<const FloatingIp*> Cloud::createFloatingIp(const FloatingIpRequest& request) {
     const Network* net = m_state.network(request.network);
     if (!net) {
-        return makeError(ErrorCode::NotFound, "Network " + request.network + " could not be found");
+        return notFound("Network", request.network);
     }
     if (!net->external) {
         return makeError(ErrorCode::InvalidArgument,
@@ -889,7 +893,7 @@ Result<const FloatingIp*> Cloud::createFloatingIp(const FloatingIpRequest& reque
     if (!request.portId.empty()) {
         const Port* port = m_state.port(request.portId);
         if (!port) {
-            return makeError(ErrorCode::NotFound, "Port " + request.portId + " could not be found");
+            return notFound("Port", request.portId);
         }
         Result<std::string> r = routerForFloatingIp(m_state, *port, net->id);
         if (!r) return r.error();
@@ -955,15 +959,14 @@ Result<const FloatingIp*> Cloud::createFloatingIp(const FloatingIpRequest& reque
 Status Cloud::associateFloatingIp(std::string_view floatingIp, std::string_view portId) {
     const FloatingIp* f = m_state.floatingIp(floatingIp);
     if (!f) {
-        return makeError(ErrorCode::NotFound,
-                         "Floating IP " + std::string(floatingIp) + " could not be found");
+        return notFound("Floating IP", floatingIp);
     }
     std::string routerId;
     std::optional<Ipv4Address> fixedIp;
     if (!portId.empty()) {
         const Port* port = m_state.port(portId);
         if (!port) {
-            return makeError(ErrorCode::NotFound, "Port " + std::string(portId) + " could not be found");
+            return notFound("Port", portId);
         }
         Result<std::string> r = routerForFloatingIp(m_state, *port, f->floatingNetworkId);
         if (!r) return r.error();
@@ -1002,8 +1005,7 @@ Status Cloud::associateFloatingIp(std::string_view floatingIp, std::string_view 
 Status Cloud::deleteFloatingIp(std::string_view floatingIp) {
     const FloatingIp* f = m_state.floatingIp(floatingIp);
     if (!f) {
-        return makeError(ErrorCode::NotFound,
-                         "Floating IP " + std::string(floatingIp) + " could not be found");
+        return notFound("Floating IP", floatingIp);
     }
     const TenantState backup = m_state;
     const std::string id = f->id;
@@ -1190,7 +1192,7 @@ Status Cloud::deleteInstance(std::string_view instance) {
 Status Cloud::deleteRouter(std::string_view router) {
     const Router* r = m_state.router(router);
     if (!r) {
-        return makeError(ErrorCode::NotFound, "Router " + std::string(router) + " could not be found");
+        return notFound("Router", router);
     }
     const bool hasFloatingIps = std::any_of(m_state.floatingIps.begin(), m_state.floatingIps.end(),
                                             [&](const auto& kv) { return kv.second.routerId == r->id; });
@@ -1220,7 +1222,7 @@ Status Cloud::deleteRouter(std::string_view router) {
 Status Cloud::deleteSubnet(std::string_view subnet) {
     const Subnet* s = m_state.subnet(subnet);
     if (!s) {
-        return makeError(ErrorCode::NotFound, "Subnet " + std::string(subnet) + " could not be found");
+        return notFound("Subnet", subnet);
     }
     std::string dhcpPortId;
     for (const auto& [id, p] : m_state.ports) {
@@ -1262,7 +1264,7 @@ Status Cloud::deleteSubnet(std::string_view subnet) {
 Status Cloud::deleteNetwork(std::string_view network) {
     const Network* net = m_state.network(network);
     if (!net) {
-        return makeError(ErrorCode::NotFound, "Network " + std::string(network) + " could not be found");
+        return notFound("Network", network);
     }
     std::vector<std::string> dhcpPorts;
     for (const Port* p : m_state.portsOf(net->id)) {
@@ -1297,7 +1299,7 @@ Status Cloud::deleteNetwork(std::string_view network) {
 Status Cloud::renameNetwork(std::string_view network, std::string name) {
     const Network* net = m_state.network(network);
     if (!net) {
-        return makeError(ErrorCode::NotFound, "Network " + std::string(network) + " could not be found");
+        return notFound("Network", network);
     }
     m_state.networks.at(net->id).name = std::move(name);
     return {};
@@ -1306,7 +1308,7 @@ Status Cloud::renameNetwork(std::string_view network, std::string name) {
 Status Cloud::renameRouter(std::string_view router, std::string name) {
     const Router* r = m_state.router(router);
     if (!r) {
-        return makeError(ErrorCode::NotFound, "Router " + std::string(router) + " could not be found");
+        return notFound("Router", router);
     }
     m_state.routers.at(r->id).name = std::move(name);
     return {};
@@ -1315,7 +1317,7 @@ Status Cloud::renameRouter(std::string_view router, std::string name) {
 Status Cloud::updateSubnet(std::string_view subnet, const SubnetUpdate& update) {
     const Subnet* s = m_state.subnet(subnet);
     if (!s) {
-        return makeError(ErrorCode::NotFound, "Subnet " + std::string(subnet) + " could not be found");
+        return notFound("Subnet", subnet);
     }
     if (update.dnsNameservers) {
         const std::vector<Ipv4Address>& dns = *update.dnsNameservers;
