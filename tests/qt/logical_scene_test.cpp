@@ -177,10 +177,11 @@ private slots:
         }
         const QString pid = QString::fromStdString(r.value()->portIds.front());
         QVERIFY(scene.linkItem(pid)->label().startsWith("10.10.20."));
-        // Deleting it removes its box and line.
+        // Deleting it removes its box and line ('r' points into the state: keep the id first).
+        const QString instanceId = QString::fromStdString(r.value()->id);
         QVERIFY(m_cloud->deleteInstance("instance4"));
         scene.rebuild();
-        QVERIFY(!scene.instanceItem(QString::fromStdString(r.value()->id)));
+        QVERIFY(!scene.instanceItem(instanceId));
         QVERIFY(!scene.linkItem(pid));
     }
 
