@@ -45,6 +45,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "tests/bench/gui_bench_main.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -346,28 +348,4 @@ BENCHMARK(BM_OnScreen)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
 
-int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QStandardPaths::setTestModeEnabled(true);
-    int qtArgc = 1;
-    char* qtArgv[] = {argv[0], nullptr};
-    QApplication app(qtArgc, qtArgv);
-    // Five repetitions (medians printed) unless the command line says otherwise.
-    std::vector<char*> args(argv, argv + argc);
-    std::string reps = "--benchmark_repetitions=5";
-    if (std::none_of(args.begin(), args.end(), [](const char* a) {
-            return std::string_view(a).starts_with("--benchmark_repetitions");
-        })) {
-        args.push_back(reps.data());
-    }
-    args.push_back(nullptr);
-    argc = static_cast<int>(args.size()) - 1;
-    argv = args.data();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return nlab::bench::runGuiBenchmarks(argc, argv); }

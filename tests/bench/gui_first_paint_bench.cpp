@@ -42,6 +42,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "tests/bench/gui_bench_main.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -277,41 +279,4 @@ BENCHMARK(BM_FirstPaintViews)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
-namespace {
-void quietOffscreenWarnings(QtMsgType type, const QMessageLogContext& context,
-                            const QString& message) {
-    // The offscreen platform cannot size native windows to hints; docks ask it to.
-    if (message.contains(QLatin1String("does not support propagateSizeHints")))
-        return;
-    std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
-}
-}  // namespace
-
-int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Settings, recent files and recovery files go to a test location, not the user's.
-    QStandardPaths::setTestModeEnabled(true);
-    qInstallMessageHandler(quietOffscreenWarnings);
-    // Qt gets its own copy of the arguments: Google Benchmark edits argc/argv.
-    int qtArgc = 1;
-    char* qtArgv[] = {argv[0], nullptr};
-    QApplication app(qtArgc, qtArgv);
-    // Five repetitions (medians printed) unless the command line says otherwise.
-    std::vector<char*> args(argv, argv + argc);
-    std::string reps = "--benchmark_repetitions=5";
-    if (std::none_of(args.begin(), args.end(), [](const char* a) {
-            return std::string_view(a).starts_with("--benchmark_repetitions");
-        })) {
-        args.push_back(reps.data());
-    }
-    args.push_back(nullptr);
-    argc = static_cast<int>(args.size()) - 1;
-    argv = args.data();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return nlab::bench::runGuiBenchmarks(argc, argv); }
